@@ -1,0 +1,91 @@
+// Values derived from the answers (defaults that depend on other fields).
+// Plain functions so the plan, the render and the wizard agree on them.
+import type { Answers, Workspace } from './schema.js';
+
+/** Snapshots (the workload manager) need a workspace server at this version or newer. */
+export const SNAPSHOTS_MIN_WORKSPACE_VERSION = '0.90.0';
+export const DEFAULT_WORKLOAD_NAMESPACE = 'zenml-workload-manager';
+
+const ECR_API = '715803424590.dkr.ecr.eu-west-1.amazonaws.com';
+const ECR_SERVER = '715803424590.dkr.ecr.eu-central-1.amazonaws.com';
+const GAR = 'europe-west3-docker.pkg.dev/zenml-cloud/zenml-pro';
+
+export function workspaceNamespace(w: Pick<Workspace, 'name' | 'namespace'>): string {
+  return w.namespace ?? `zenml-workspace-${w.name}`;
+}
+
+/** The chart's resource prefix: the release name itself when it is `zenml`, else `<release>-zenml`. */
+export function workspaceFullname(w: Pick<Workspace, 'releaseName'>): string {
+  return w.releaseName === 'zenml' ? 'zenml' : `${w.releaseName}-zenml`;
+}
+
+export function isPublicChartRef(ref: string): boolean {
+  return /^oci:\/\/public\.ecr\.aws\//.test(ref) || /^https?:\/\//.test(ref);
+}
+
+export function enrollmentMode(a: Pick<Answers, 'scenario'>, w: Pick<Workspace, 'enrollment'>): 'automatic' | 'manual' {
+  return w.enrollment.mode ?? (a.scenario === 'self-hosted' ? 'automatic' : 'manual');
+}
+
+export interface ImageRepositories {
+  readonly api: string;
+  readonly dashboard: string;
+  readonly server: string;
+}
+
+/** Image repositories per source: note ECR serves the workspace image from another region. */
+export function imageRepositories(images: Answers['images']): ImageRepositories {
+  const base =
+    images.source === 'zenml-ecr'
+      ? { api: `${ECR_API}/zenml-pro-api`, dashboard: `${ECR_API}/zenml-pro-dashboard`, server: `${ECR_SERVER}/zenml-pro-server` }
+      : images.source === 'zenml-gar'
+        ? { api: `${GAR}/zenml-pro-api`, dashboard: `${GAR}/zenml-pro-dashboard`, server: `${GAR}/zenml-pro-server` }
+        : {
+            api: `${images.registry ?? ''}/zenml-pro-api`,
+            dashboard: `${images.registry ?? ''}/zenml-pro-dashboard`,
+            server: `${images.registry ?? ''}/zenml-pro-server`,
+          };
+  return { ...base, ...images.repositories };
+}
+
+/** The registry host a pull secret is for. */
+export function registryServer(images: Answers['images']): string {
+  if (images.auth.server) return images.auth.server;
+  const repo = imageRepositories(images).server;
+  return repo.split('/')[0] ?? repo;
+}
+
+export function needsPullSecret(images: Answers['images']): boolean {
+  return images.auth.method === 'docker-credentials';
+}
+
+export function controlPlaneUrl(a: Answers): string | undefined {
+  return a.controlPlane ? `https://${a.controlPlane.hostname}` : undefined;
+}
+
+/** The control-plane API and UI URLs a workspace server talks to (its pro.apiURL / pro.dashboardURL). */
+export function proUrls(a: Answers): { apiUrl: string; dashboardUrl: string } {
+  if (a.controlPlane) {
+    const url = `https://${a.controlPlane.hostname}`;
+    return { apiUrl: `${url}/api/v1`, dashboardUrl: url };
+  }
+  const existing = a.existingControlPlane;
+  const apiUrl = existing?.apiUrl ?? 'https://cloudapi.zenml.io';
+  const dashboardUrl =
+    existing?.dashboardUrl ?? (apiUrl === 'https://cloudapi.zenml.io' ? 'https://cloud.zenml.io' : apiUrl.replace(/\/api\/v1\/?$/, ''));
+  return { apiUrl, dashboardUrl };
+}
+
+export function controlPlaneDbPort(db: { type: 'mysql' | 'postgres'; port?: number | undefined }): number {
+  return db.port ?? (db.type === 'postgres' ? 5432 : 3306);
+}
+
+/** Name of the TLS secret an ingress for `host` uses, in its own namespace. */
+export function tlsSecretName(a: Answers, host: string): string {
+  return a.cluster.tls.wildcard ? 'zenml-tls' : `zenml-tls-${host.split('.')[0] ?? 'host'}`;
+}
+
+/** Whether the installer creates the TLS secret itself (from the certificate files). */
+export function installerManagesTls(a: Answers): boolean {
+  return a.cluster.tls.provisioning === 'manual';
+}

@@ -1,0 +1,65 @@
+// Entry point: parses the command line, runs one command, maps errors to exit codes.
+// Commands are imported lazily so `--version` and `render` never load the UI.
+import { Command, CommanderError } from 'commander';
+import { ExitCode, UserError } from './errors.js';
+import { consoleOutput } from './commands/output.js';
+import { INSTALLER_VERSION } from './version.js';
+
+const DEFAULT_DIR = './zenml-pro';
+
+function program(): Command {
+  const cli = new Command('zenml-pro-installer')
+    .description('Install and upgrade ZenML Pro (control plane and workspace servers) on your own Kubernetes with Helm.')
+    .version(INSTALLER_VERSION, '-v, --version', 'print the installer version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 a step failed, 2 invalid input or usage, 3 blocked by a check, 130 interrupted.
+Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir ./zenml-pro`,
+    );
+
+  cli
+    .command('render')
+    .description('validate an answers file and write the Helm values of every release (0600) into <dir>/values/')
+    .requiredOption('-a, --answers <file>', 'answers file (YAML); see examples/')
+    .option('-d, --dir <dir>', 'install directory: values, generated secrets, journal, logs', DEFAULT_DIR)
+    .addHelpText('after', '\nSecrets referenced with fromEnv must be exported; generated ones are kept in <dir>/generated-secrets.yaml.')
+    .action(async (opts: { answers: string; dir: string }) => {
+      const { renderCommand } = await import('./commands/render.js');
+      process.exitCode = await renderCommand(opts, consoleOutput);
+    });
+
+  cli
+    .command('schema')
+    .description('print the JSON Schema of answers files (for editor completion)')
+    .action(async () => {
+      const { schemaCommand } = await import('./commands/schema.js');
+      process.exitCode = schemaCommand(consoleOutput);
+    });
+
+  return cli;
+}
+
+function fail(error: unknown): void {
+  if (error instanceof UserError) {
+    consoleOutput.error(error.message);
+    for (const hint of error.hints) process.stderr.write(`  → ${hint}\n`);
+    process.exitCode = error.exitCode;
+    return;
+  }
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
+    return;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  consoleOutput.error(`unexpected failure: ${message}`);
+  process.stderr.write('  → this is a bug in zenml-pro-installer; please report it with the command you ran\n');
+  process.exitCode = ExitCode.stepFailed;
+}
+
+const cli = program();
+cli.exitOverride();
+for (const sub of cli.commands) sub.exitOverride();
+void cli.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,45 @@
+// Loading an --answers file for a command: every problem at once, exit 2.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { formatProblems, loadAnswersText, type Problem } from '../answers/load.js';
+import type { Answers } from '../answers/schema.js';
+import { UserError } from '../errors.js';
+
+export interface LoadedAnswers {
+  readonly answers: Answers;
+  readonly warnings: readonly Problem[];
+  readonly file: string;
+  readonly text: string;
+  /** Resolves a path written in the answers file (relative to the file's folder). */
+  readonly resolvePath: (p: string) => string;
+}
+
+export function loadAnswersFile(file: string): LoadedAnswers {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read the answers file ${file} (${code ?? 'error'})`, [
+      code === 'ENOENT' ? 'check the path, or start from one of the files in examples/' : 'check its permissions',
+    ]);
+  }
+  const result = loadAnswersText(text, file);
+  if (!result.ok) {
+    const n = result.problems.length;
+    throw new UserError(`${file} has ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(result.problems)}`, [
+      'fix them and run the same command again; `zenml-pro-installer schema` prints the JSON Schema for editor completion',
+    ]);
+  }
+  const base = dirname(resolve(file));
+  return {
+    answers: result.answers,
+    warnings: result.warnings,
+    file,
+    text,
+    resolvePath: (p: string) => {
+      const expanded = p.startsWith('~/') ? `${process.env.HOME ?? ''}${p.slice(1)}` : p;
+      return isAbsolute(expanded) ? expanded : resolve(base, expanded);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// `render`: validate the answers, render every values file, write them (0600).
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { writeFileAtomic } from '../engine/atomic-write.js';
+import { prepare } from '../engine/prepare.js';
+import { loadAnswersFile } from './answers-file.js';
+import type { Output } from './output.js';
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+export interface RenderOptions {
+  readonly answers: string;
+  readonly dir: string;
+}
+
+export async function renderCommand(options: RenderOptions, out: Output): Promise<number> {
+  const loaded = loadAnswersFile(options.answers);
+  for (const w of loaded.warnings) out.warn(`${w.path}: ${w.message}`);
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+  const prepared = await prepare(loaded, { dir: options.dir, env: process.env });
+  const valuesDir = join(options.dir, 'values');
+  mkdirSync(valuesDir, { recursive: true, mode: 0o700 });
+  chmodSync(valuesDir, 0o700);
+  for (const key of prepared.createdSecrets) out.info(`generated ${key} (kept in ${join(options.dir, 'generated-secrets.yaml')}, 0600)`);
+  for (const release of prepared.releases) {
+    const file = join(valuesDir, release.fileName);
+    await writeFileAtomic(file, release.text, { mode: 0o600 });
+    out.info(`wrote ${displayPath(file)}${release.chartRoot ? `  (values root ${release.chartRoot.root}: ${release.chartRoot.reason})` : ''}`);
+    for (const key of release.overridden) out.warn(`  extraValues overrides ${key}`);
+    if (release.pending) out.warn(`  ${release.pending}`);
+  }
+  return 0;
+}
