@@ -1,0 +1,324 @@
+// Carries out a plan: probes each step against the cluster, skips what is
+// already there, runs the rest (independent workspaces in parallel, bounded),
+// journals every state change before moving on, watches and diagnoses while
+// helm waits, and stops early with a reason when a failure is certain.
+import { canonicalJson, sha256 } from '../plan/install-plan.js';
+import { DIGEST_ANNOTATION } from '../plan/manifests.js';
+import type { Plan, ReleaseSpec, Step } from '../plan/steps.js';
+import { ToolError, type CallHooks, type Cluster } from './cluster.js';
+import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis, type FailFastPolicy } from './diagnose.js';
+import { now, type EventSink } from './events.js';
+import { runningHelmFor } from './helm-processes.js';
+import type { JournalStore } from './journal.js';
+
+export const MIN_KUBERNETES_MINOR = 24;
+
+export interface RunnerOptions {
+  readonly plan: Plan;
+  readonly cluster: Cluster;
+  readonly journal: JournalStore;
+  readonly emit: EventSink;
+  readonly signal: AbortSignal;
+  readonly failFast: FailFastPolicy;
+  /** Steps of different workspaces that may run at once. */
+  readonly parallel: number;
+  /** How often the namespace is read while helm waits. */
+  readonly watchIntervalMs: number;
+  /** How long a ready check waits for deployments after helm returned. */
+  readonly readyTimeoutMs: number;
+  /** Builds the report lines at the end. */
+  readonly report: () => readonly string[];
+}
+
+export type RunOutcome = 'done' | 'up-to-date' | 'failed' | 'interrupted' | 'blocked';
+
+export interface RunResult {
+  readonly outcome: RunOutcome;
+  readonly failedStep?: string;
+  readonly report?: readonly string[];
+  readonly message?: string;
+}
+
+/** A step cannot go on: the message says why, `next` what to do. */
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly next: readonly string[] = [],
+    readonly diagnoses: readonly Diagnosis[] = [],
+    readonly blocked = false,
+  ) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+class Interrupted extends Error {}
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+
+export async function runPlan(o: RunnerOptions): Promise<RunResult> {
+  const { plan, journal, emit } = o;
+  const state = new Map<string, 'pending' | 'running' | 'ok' | 'failed'>(plan.steps.map((s) => [s.id, 'pending']));
+  let mutated = false;
+  let failure: { step: Step; error: StepFailure } | undefined;
+  let interruptedAt: Step | undefined;
+  const reportHolder: { lines?: readonly string[] } = {};
+
+  const hooksFor = (step: Step, signal: AbortSignal): CallHooks => ({
+    signal,
+    onCommand: (commandLine) => emit({ type: 'command', at: now(), stepId: step.id, commandLine }),
+    onLine: (stream, line) => emit({ type: 'output-line', at: now(), stepId: step.id, stream, line }),
+    onRetry: (attempt, reason, delayMs) => emit({ type: 'retry', at: now(), stepId: step.id, attempt, reason, delayMs }),
+  });
+
+  const execute = async (step: Step): Promise<void> => {
+    const hooks = hooksFor(step, o.signal);
+    const started = Date.now();
+    if (await probe(step, hooks)) {
+      const prior = journal.step(step.id);
+      if (prior?.state !== 'done' || prior.inputsDigest !== step.inputsDigest) {
+        await journal.markRunning(step.id, step.inputsDigest);
+        await journal.markDone(step.id, { verifiedBy: 'probe' });
+      }
+      emit({ type: 'step-skipped', at: now(), stepId: step.id, title: step.title, reason: 'already in place (verified on the cluster)' });
+      return;
+    }
+    const deadline = step.action.type === 'helm-release' ? new Date(Date.now() + step.action.spec.timeoutSeconds * 1000).toISOString() : undefined;
+    emit({ type: 'step-started', at: now(), stepId: step.id, title: step.title, ...(deadline ? { deadline } : {}) });
+    await journal.markRunning(step.id, step.inputsDigest);
+    if (step.mutates) mutated = true;
+    const outputs = await act(step, hooks);
+    await journal.markDone(step.id, outputs);
+    emit({ type: 'step-done', at: now(), stepId: step.id, title: step.title, durationMs: Date.now() - started });
+  };
+
+  /** True when the step's result is verifiably on the cluster already. */
+  const probe = async (step: Step, hooks: CallHooks): Promise<boolean> => {
+    const a = step.action;
+    switch (a.type) {
+      case 'apply': {
+        const digest = a.manifests[0]?.metadata.annotations?.[DIGEST_ANNOTATION];
+        const live = await o.cluster.liveAnnotations(a.manifests, hooks);
+        return live !== undefined && live.every((ann) => ann[DIGEST_ANNOTATION] === digest);
+      }
+      case 'helm-release': {
+        const status = await o.cluster.helmStatus(a.spec.release, a.spec.namespace, hooks);
+        if (status?.status !== 'deployed' || status.chartVersion !== a.spec.version) return false;
+        const live = await o.cluster.helmValues(a.spec.release, a.spec.namespace, hooks);
+        return sha256(canonicalJson(live)) === a.spec.valuesDigest;
+      }
+      case 'manual-enrollment':
+        return true;
+      default:
+        return false;
+    }
+  };
+
+  const act = async (step: Step, hooks: CallHooks): Promise<Record<string, string>> => {
+    const a = step.action;
+    switch (a.type) {
+      case 'check-target': {
+        const id = await o.cluster.identify(hooks);
+        if (id.minor > 0 && id.minor < MIN_KUBERNETES_MINOR) {
+          throw new StepFailure(`the cluster runs Kubernetes ${id.gitVersion}; ZenML Pro needs 1.${MIN_KUBERNETES_MINOR} or newer`, ['upgrade the cluster, or point the installer at another one'], [], true);
+        }
+        if (!(await o.cluster.canI('create', 'namespaces', hooks))) {
+          throw new StepFailure(`your credentials (context ${plan.target.context}) may not create namespaces`, [
+            'run the installer with a cluster-admin context, or ask an administrator to grant create on namespaces, secrets, deployments, services, ingresses, jobs, roles and rolebindings',
+          ], [], true);
+        }
+        emit({ type: 'notice', at: now(), stepId: step.id, message: `cluster ${id.server}, Kubernetes ${id.gitVersion}` });
+        return { server: id.server, kubernetes: id.gitVersion };
+      }
+      case 'apply':
+        await o.cluster.apply(a.manifests, hooks);
+        return {};
+      case 'helm-release':
+        return releaseStep(step, a.spec, hooks);
+      case 'wait-ready':
+        await waitReady(step, a.namespace, a.deployments, hooks);
+        return {};
+      case 'manual-enrollment':
+        return { workspaceId: a.workspaceId };
+      case 'report':
+        reportHolder.lines = o.report();
+        return {};
+    }
+  };
+
+  /** Emits readiness, new warnings and diagnoses for a namespace; returns the fatal ones. */
+  const observe = async (step: Step, namespace: string, deployments: readonly string[], migrationJobs: ReadonlySet<string>, seenWarnings: Set<string>, hooks: CallHooks): Promise<{ fatal: Diagnosis[]; ready: boolean }> => {
+    const snap = await o.cluster.snapshot(namespace, hooks);
+    const mine = snap.deployments.filter((d) => deployments.includes(d.metadata?.name ?? ''));
+    emit({ type: 'resource-status', at: now(), stepId: step.id, resources: mine.map((d) => ({ name: d.metadata?.name ?? '?', text: deploymentStatus(d).text, ready: deploymentReady(d) })) });
+    for (const w of warningLines(snap)) {
+      if (seenWarnings.has(w.key)) continue;
+      seenWarnings.add(w.key);
+      emit({ type: 'warning-event', at: now(), stepId: step.id, line: w.line });
+    }
+    const fatal = diagnose(snap, migrationJobs).filter((d) => isFatal(d, o.failFast));
+    return { fatal, ready: mine.length === deployments.length && mine.every(deploymentReady) };
+  };
+
+  const recoverPending = async (step: Step, spec: ReleaseSpec, hooks: CallHooks): Promise<void> => {
+    const status = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
+    if (!status?.status.startsWith('pending-')) return;
+    let pid = runningHelmFor(spec.release, spec.namespace);
+    if (pid !== undefined) {
+      emit({ type: 'notice', at: now(), stepId: step.id, message: `helm (pid ${pid}) from an interrupted run is still working on ${spec.release}; waiting for it to finish` });
+      const until = Date.now() + spec.timeoutSeconds * 1000;
+      while (pid !== undefined && Date.now() < until && !o.signal.aborted) {
+        await sleep(1000, o.signal);
+        pid = runningHelmFor(spec.release, spec.namespace);
+      }
+      if (o.signal.aborted) throw new Interrupted();
+      const after = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
+      if (!after?.status.startsWith('pending-')) return;
+    }
+    const prior = journal.step(step.id)?.state;
+    const ours = prior === 'running' || prior === 'interrupted' || prior === 'failed';
+    if (!ours) {
+      throw new StepFailure(
+        `release ${spec.release} in ${spec.namespace} is stuck in ${status.status} (revision ${status.revision}), and this install directory did not start that operation`,
+        [
+          'make sure no one else is running helm on this release, then either:',
+          `  roll back:  helm rollback ${spec.release} ${Math.max(1, status.revision - 1)} --namespace ${spec.namespace}`,
+          `  or clear the stuck record:  kubectl -n ${spec.namespace} delete secret sh.helm.release.v1.${spec.release}.v${status.revision}`,
+          'and run the installer again',
+        ],
+        [],
+        true,
+      );
+    }
+    emit({
+      type: 'notice',
+      at: now(),
+      stepId: step.id,
+      message: `release ${spec.release} was left in ${status.status} (revision ${status.revision}) by the interrupted run; clearing that revision's record so helm can run again (no workload is deleted)`,
+    });
+    await o.cluster.deleteReleaseRevision(spec.release, spec.namespace, status.revision, hooks);
+  };
+
+  const releaseStep = async (step: Step, spec: ReleaseSpec, hooks: CallHooks): Promise<Record<string, string>> => {
+    await recoverPending(step, spec, hooks);
+    const helmAbort = new AbortController();
+    const onRunAbort = (): void => helmAbort.abort();
+    o.signal.addEventListener('abort', onRunAbort, { once: true });
+    const migrationJobs = new Set(spec.migrationJob ? [spec.migrationJob] : []);
+    const seen = new Set<string>();
+    let fatal: Diagnosis[] = [];
+    let helmDone = false;
+    const watcher = (async () => {
+      while (!helmDone && !helmAbort.signal.aborted) {
+        await sleep(o.watchIntervalMs, helmAbort.signal);
+        if (helmDone || helmAbort.signal.aborted) break;
+        try {
+          const seenNow = await observe(step, spec.namespace, spec.deployments, migrationJobs, seen, { ...hooks, signal: helmAbort.signal, onCommand: undefined, onLine: undefined });
+          if (seenNow.fatal.length > 0 && !helmDone) {
+            fatal = seenNow.fatal;
+            helmAbort.abort();
+          }
+        } catch (error) {
+          if (!(error instanceof ToolError)) throw error;
+          // A failed read while watching is not the step's failure; helm decides.
+        }
+      }
+    })();
+    let result;
+    try {
+      result = await o.cluster.helmUpgrade(spec, { ...hooks, signal: helmAbort.signal });
+    } finally {
+      helmDone = true;
+      o.signal.removeEventListener('abort', onRunAbort);
+      await watcher;
+    }
+    if (o.signal.aborted) throw new Interrupted();
+    if (fatal.length > 0) {
+      throw new StepFailure(`${spec.release}: ${fatal[0]?.summary ?? 'failed'} (stopped early instead of waiting for helm's ${spec.timeoutSeconds}s timeout)`, fatal[0]?.next ?? [], fatal);
+    }
+    if (result.exitCode !== 0) {
+      let diagnoses: Diagnosis[] = [];
+      try {
+        diagnoses = diagnose(await o.cluster.snapshot(spec.namespace, hooks), migrationJobs);
+      } catch {
+        // Diagnosis is best effort once helm has already failed.
+      }
+      const tail = (result.stderr || result.stdout).trim().split('\n').slice(-6).join('\n');
+      throw new StepFailure(`helm upgrade --install ${spec.release} failed (exit ${result.exitCode ?? result.signal ?? '?'}):\n${tail}`, diagnoses[0]?.next ?? [
+        `see the release: helm status ${spec.release} --namespace ${spec.namespace}`,
+      ], diagnoses);
+    }
+    const status = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
+    return { revision: String(status?.revision ?? ''), chartVersion: status?.chartVersion ?? '' };
+  };
+
+  const waitReady = async (step: Step, namespace: string, deployments: readonly string[], hooks: CallHooks): Promise<void> => {
+    const until = Date.now() + o.readyTimeoutMs;
+    const seen = new Set<string>();
+    for (;;) {
+      const { fatal, ready } = await observe(step, namespace, deployments, new Set(), seen, hooks);
+      if (ready) return;
+      if (fatal.length > 0) throw new StepFailure(`${fatal[0]?.summary ?? 'not ready'}`, fatal[0]?.next ?? [], fatal);
+      if (Date.now() > until) {
+        throw new StepFailure(`${deployments.join(', ')} in ${namespace} did not become ready within ${Math.round(o.readyTimeoutMs / 1000)}s`, [`kubectl -n ${namespace} get pods; kubectl -n ${namespace} describe deployment ${deployments[0] ?? ''}`]);
+      }
+      await sleep(o.watchIntervalMs, o.signal);
+      if (o.signal.aborted) throw new Interrupted();
+    }
+  };
+
+  const runOne = async (step: Step): Promise<void> => {
+    state.set(step.id, 'running');
+    try {
+      await execute(step);
+      state.set(step.id, 'ok');
+    } catch (error) {
+      state.set(step.id, 'failed');
+      if (error instanceof Interrupted || o.signal.aborted) {
+        interruptedAt ??= step;
+        await journal.markInterrupted(step.id, 'interrupted (Ctrl+C or SIGTERM)');
+        return;
+      }
+      const failed =
+        error instanceof StepFailure
+          ? error
+          : error instanceof ToolError
+            ? new StepFailure(error.message, error.transient ? ['the API server did not answer reliably; check the connection and run the installer again'] : [])
+            : new StepFailure(error instanceof Error ? error.message : String(error));
+      failure ??= { step, error: failed };
+      await journal.markFailed(step.id, { message: failed.message, ...(failed.next[0] ? { hint: failed.next.join('\n') } : {}) });
+      emit({ type: 'step-failed', at: now(), stepId: step.id, title: step.title, message: failed.message, diagnoses: failed.diagnoses, next: failed.next });
+    }
+  };
+
+  // Scheduler: start every step whose needs are met, at most `parallel` at once.
+  const running = new Map<string, Promise<void>>();
+  const needsMet = (s: Step): boolean => s.needs.every((n) => state.get(n) === 'ok');
+  for (;;) {
+    if (!failure && !interruptedAt && !o.signal.aborted) {
+      for (const step of plan.steps) {
+        if (running.size >= Math.max(1, o.parallel)) break;
+        if (state.get(step.id) !== 'pending' || !needsMet(step)) continue;
+        // Steps outside any workspace (the control plane chain) run alone, in order.
+        if (!step.workspace && running.size > 0) break;
+        running.set(step.id, runOne(step).finally(() => running.delete(step.id)));
+      }
+    }
+    if (running.size === 0) break;
+    await Promise.race(running.values());
+  }
+
+  if (interruptedAt || (o.signal.aborted && !failure)) {
+    const at = interruptedAt ?? plan.steps.find((s) => state.get(s.id) === 'pending');
+    return { outcome: 'interrupted', ...(at ? { failedStep: at.id, message: `interrupted at step ${at.id}` } : {}) };
+  }
+  if (failure) return { outcome: failure.error.blocked ? 'blocked' : 'failed', failedStep: failure.step.id, message: failure.error.message };
+  const pendingLeft = plan.steps.filter((s) => state.get(s.id) !== 'ok');
+  if (pendingLeft.length > 0) return { outcome: 'failed', failedStep: pendingLeft[0]?.id, message: `steps not run: ${pendingLeft.map((s) => s.id).join(', ')}` };
+  return { outcome: mutated ? 'done' : 'up-to-date', ...(reportHolder.lines ? { report: reportHolder.lines } : {}) };
+}
+

@@ -1,0 +1,66 @@
+// A plan is data: ordered steps, what each needs, what it will run (printable,
+// secrets redacted), how to check whether its result is already there, and
+// what it does. The engine interprets it; `plan` prints it.
+
+/** Where every helm/kubectl call goes: pinned for the whole run. */
+export interface Target {
+  readonly context: string;
+  readonly kubeconfig?: string | undefined;
+}
+
+/** A Kubernetes object the installer applies itself (namespaces, secrets, RBAC). */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  readonly [field: string]: unknown;
+}
+
+export interface ReleaseSpec {
+  /** `control-plane` or `workspace-<name>`; names the values file. */
+  readonly id: string;
+  readonly release: string;
+  readonly namespace: string;
+  readonly chart: string;
+  /** Passed as --version for repository/OCI charts; checked against Chart.yaml for local ones. */
+  readonly version: string;
+  readonly valuesFile: string;
+  /** Canonical digest of the rendered values, to compare with `helm get values`. */
+  readonly valuesDigest: string;
+  readonly timeoutSeconds: number;
+  /** Deployments the release must bring to Ready. */
+  readonly deployments: readonly string[];
+  /** The database migration hook Job, when the chart has one. */
+  readonly migrationJob?: string;
+}
+
+export type StepAction =
+  | { readonly type: 'check-target' }
+  | { readonly type: 'apply'; readonly manifests: readonly Manifest[] }
+  | { readonly type: 'helm-release'; readonly spec: ReleaseSpec }
+  | { readonly type: 'wait-ready'; readonly namespace: string; readonly deployments: readonly string[]; readonly healthUrl: string }
+  | { readonly type: 'manual-enrollment'; readonly workspace: string; readonly workspaceId: string; readonly organizationId: string }
+  | { readonly type: 'report' };
+
+export interface Step {
+  readonly id: string;
+  readonly title: string;
+  /** Ids of the steps that must be done first. */
+  readonly needs: readonly string[];
+  /** Whether running it changes the cluster. */
+  readonly mutates: boolean;
+  /** What it will run, printable: secrets are never in these. */
+  readonly commands: readonly string[];
+  /** Digest of everything the step's result depends on; a change re-runs the step. */
+  readonly inputsDigest: string;
+  readonly action: StepAction;
+  /** Workspace the step belongs to, for parallel runs and grouping. */
+  readonly workspace?: string;
+}
+
+export interface Plan {
+  readonly scenario: string;
+  readonly target: Target;
+  readonly namespaces: readonly string[];
+  readonly steps: readonly Step[];
+}
