@@ -1,6 +1,8 @@
 // Entry point: parses the command line, runs one command, maps errors to exit codes.
 // Commands are imported lazily so `--version` and `render` never load the UI.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import type { InstallOptions } from './commands/install.js';
+import type { PlanOptions } from './commands/plan.js';
 import { ExitCode, UserError } from './errors.js';
 import { consoleOutput } from './commands/output.js';
 import { INSTALLER_VERSION } from './version.js';
@@ -29,6 +31,51 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
     .action(async (opts: { answers: string; dir: string }) => {
       const { renderCommand } = await import('./commands/render.js');
       process.exitCode = await renderCommand(opts, consoleOutput);
+    });
+
+  const targetOptions = (cmd: Command): Command =>
+    cmd
+      .option('--kubeconfig <file>', 'kubeconfig to use (default: cluster.kubeconfig, $KUBECONFIG, ~/.kube/config)')
+      .option('--context <name>', 'kube context to install into (default: cluster.context, then the current context)');
+
+  targetOptions(
+    cli
+      .command('plan')
+      .description('print the ordered install steps and the exact helm/kubectl commands (secrets shown as ***); changes nothing')
+      .requiredOption('-a, --answers <file>', 'answers file (YAML)')
+      .option('-d, --dir <dir>', 'install directory', DEFAULT_DIR)
+      .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text')),
+  ).action(async (opts: PlanOptions) => {
+    const { planCommand } = await import('./commands/plan.js');
+    process.exitCode = await planCommand(opts, consoleOutput);
+  });
+
+  targetOptions(
+    cli
+      .command('install')
+      .description('install or resume: render the values, then run each step with helm and kubectl; a re-run continues where it stopped')
+      .requiredOption('-a, --answers <file>', 'answers file (YAML)')
+      .option('-d, --dir <dir>', 'install directory: answers copy, values, journal, generated secrets, logs', DEFAULT_DIR)
+      .option('-y, --yes', 'do not ask before changing the cluster (for CI)')
+      .addOption(new Option('-o, --output <format>', 'text lines, or NDJSON events').choices(['text', 'json']).default('text'))
+      .option('--helm <path>', 'helm binary (default: helm on PATH)')
+      .option('--kubectl <path>', 'kubectl binary (default: kubectl on PATH)')
+      .option('--parallel <n>', 'workspaces installed at the same time', '2')
+      .option('--unschedulable-grace <seconds>', 'how long a pod may stay unschedulable before the install stops', '60'),
+  )
+    .addHelpText('after', '\nRun it again after any failure or interruption: verified steps are skipped, the rest is redone.')
+    .action(async (opts: InstallOptions) => {
+      const { installCommand } = await import('./commands/install.js');
+      process.exitCode = await installCommand(opts, consoleOutput);
+    });
+
+  cli
+    .command('sim')
+    .description('run the simulated Kubernetes cluster and control plane in the foreground (for demos and rehearsals); Ctrl+C stops it')
+    .requiredOption('--out <dir>', 'where to write kubeconfig, sim.json and ca.crt')
+    .action(async (opts: { out: string }) => {
+      const { simCommand } = await import('./commands/sim.js');
+      process.exitCode = await simCommand(opts, consoleOutput);
     });
 
   cli

@@ -2,6 +2,7 @@
 // kubectl, pinned to the run's target. Reads retry transient API errors;
 // writes are never blindly repeated.
 import { helmArgs, kubectlArgs } from '../tools/argv.js';
+import { applyArgs, canIArgs, clusterUidArgs, helmUpgradeArgs, snapshotArgs, versionArgs } from '../tools/commands.js';
 import { failureSummary, retryTransient, runTool, transientFailureReason, type OutputStream, type ToolResult } from '../tools/exec.js';
 import type { Manifest, ReleaseSpec, Target } from '../plan/steps.js';
 import type { DeploymentObject, EventObject, JobObject, NamespaceSnapshot, PodObject } from './diagnose.js';
@@ -39,7 +40,13 @@ export interface CallHooks {
   readonly onRetry?: (attempt: number, reason: string, delayMs: number) => void;
 }
 
-const MANIFEST_FIELD_MANAGER = 'zenml-pro-installer';
+/**
+ * Objects as a multi-document stream, not a `List`: kubectl validates each
+ * object against OpenAPI v3, while a List sends it to the v2 fallback.
+ */
+function manifestStream(objects: readonly object[]): string {
+  return objects.map((o) => JSON.stringify(o)).join('\n---\n');
+}
 
 export class Cluster {
   constructor(
@@ -75,6 +82,11 @@ export class Cluster {
     });
   }
 
+  /** A read-only call whose result the caller interprets (support bundles). */
+  raw(tool: 'helm' | 'kubectl', args: readonly string[], hooks: CallHooks): Promise<ToolResult> {
+    return this.call(tool, args, hooks, { retry: true, timeoutMs: 60_000 });
+  }
+
   private fail(what: string, result: ToolResult): never {
     if (result.startError) throw new ToolError(`${what}: cannot run ${result.commandLine.split(' ')[0] ?? ''}: ${result.startError}`, result, false);
     throw new ToolError(`${what} failed\n${failureSummary(result, this.redactor, 12)}`, result, transientFailureReason(result) !== undefined);
@@ -88,9 +100,9 @@ export class Cluster {
 
   /** Server version, API URL and a stable cluster identity (the kube-system namespace uid). */
   async identify(hooks: CallHooks): Promise<{ server: string; uid: string | undefined; gitVersion: string; minor: number }> {
-    const version = await this.kubectlJson<{ serverVersion?: { gitVersion?: string; minor?: string } }>(['version'], hooks, 'reading the cluster version');
+    const version = await this.kubectlJson<{ serverVersion?: { gitVersion?: string; minor?: string } }>(versionArgs().slice(0, -2), hooks, 'reading the cluster version');
     const config = await this.kubectlJson<{ clusters?: { cluster?: { server?: string } }[] }>(['config', 'view', '--minify'], hooks, 'reading the kubeconfig');
-    const ns = await this.call('kubectl', ['get', 'namespace', 'kube-system', '-o', 'jsonpath={.metadata.uid}'], hooks, { retry: true });
+    const ns = await this.call('kubectl', clusterUidArgs(), hooks, { retry: true });
     return {
       server: config.clusters?.[0]?.cluster?.server ?? 'unknown',
       uid: ns.exitCode === 0 && ns.stdout.trim() ? ns.stdout.trim() : undefined,
@@ -100,16 +112,15 @@ export class Cluster {
   }
 
   async canI(verb: string, resource: string, hooks: CallHooks, namespace?: string): Promise<boolean> {
-    const result = await this.call('kubectl', ['auth', 'can-i', verb, resource, ...(namespace ? ['--namespace', namespace] : [])], hooks, { retry: true });
+    const result = await this.call('kubectl', [...canIArgs(verb, resource), ...(namespace ? ['--namespace', namespace] : [])], hooks, { retry: true });
     if (result.exitCode !== 0 && result.stdout.trim() !== 'no') this.fail(`checking permission to ${verb} ${resource}`, result);
     return result.stdout.trim() === 'yes';
   }
 
   /** Server-side apply of generated manifests, fed on stdin (secrets never in argv). */
   async apply(manifests: readonly Manifest[], hooks: CallHooks): Promise<void> {
-    const input = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests });
-    const args = ['apply', '--server-side', '--field-manager', MANIFEST_FIELD_MANAGER, '--force-conflicts', '-f', '-'];
-    const result = await this.call('kubectl', args, hooks, { input, retry: true });
+    const input = manifestStream(manifests);
+    const result = await this.call('kubectl', applyArgs(), hooks, { input, retry: true });
     if (result.exitCode !== 0) this.fail(`applying ${manifests.length} object(s)`, result);
   }
 
@@ -117,7 +128,7 @@ export class Cluster {
   async liveAnnotations(manifests: readonly Manifest[], hooks: CallHooks): Promise<Record<string, string>[] | undefined> {
     const names = manifests.map((m) => ({ apiVersion: m.apiVersion, kind: m.kind, metadata: { name: m.metadata.name, ...(m.metadata.namespace ? { namespace: m.metadata.namespace } : {}) } }));
     const result = await this.call('kubectl', ['get', '-f', '-', '-o', 'jsonpath={range .items[*]}{.metadata.annotations}{"\\n"}{end}'], hooks, {
-      input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: names }),
+      input: manifestStream(names),
       retry: true,
     });
     if (result.exitCode !== 0) {
@@ -129,14 +140,16 @@ export class Cluster {
     return lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, string>) : {}));
   }
 
+  /** The release as `helm list` sees it (any state, pending ones included), or undefined. */
   async helmStatus(release: string, namespace: string, hooks: CallHooks): Promise<HelmReleaseStatus | undefined> {
-    const result = await this.call('helm', ['status', release, '--namespace', namespace, '-o', 'json'], hooks, { retry: true });
-    if (result.exitCode !== 0) {
-      if (/release: not found/.test(result.stderr)) return undefined;
-      this.fail(`reading the status of release ${release}`, result);
-    }
-    const data = JSON.parse(result.stdout) as { info?: { status?: string }; version?: number; chart?: { metadata?: { version?: string } } };
-    return { status: data.info?.status ?? 'unknown', revision: data.version ?? 0, chartVersion: data.chart?.metadata?.version };
+    const filter = `^${release.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+    const result = await this.call('helm', ['list', '--deployed', '--failed', '--pending', '--filter', filter, '--namespace', namespace, '-o', 'json'], hooks, { retry: true });
+    if (result.exitCode !== 0) this.fail(`reading the status of release ${release}`, result);
+    const rows = JSON.parse(result.stdout || '[]') as { name?: string; status?: string; revision?: string; chart?: string }[];
+    const row = rows.find((r) => r.name === release);
+    if (!row) return undefined;
+    const chartVersion = /-(\d+\.\d+\.\d+[^\s]*)$/.exec(row.chart ?? '')?.[1];
+    return { status: row.status ?? 'unknown', revision: Number(row.revision ?? 0), chartVersion };
   }
 
   async helmValues(release: string, namespace: string, hooks: CallHooks): Promise<unknown> {
@@ -145,14 +158,8 @@ export class Cluster {
     return JSON.parse(result.stdout) as unknown;
   }
 
-  async helmUpgrade(spec: ReleaseSpec, hooks: CallHooks): Promise<ToolResult> {
-    const local = !spec.chart.includes('://');
-    const args = [
-      'upgrade', '--install', spec.release, spec.chart, '--namespace', spec.namespace,
-      ...(local ? [] : ['--version', spec.version]),
-      '--values', spec.valuesFile, '--wait', '--timeout', `${spec.timeoutSeconds}s`,
-    ];
-    return this.call('helm', args, hooks);
+  helmUpgrade(spec: ReleaseSpec, hooks: CallHooks): Promise<ToolResult> {
+    return this.call('helm', helmUpgradeArgs(spec), hooks);
   }
 
   /** Removes the record of a stuck pending revision so the release can be installed again. */
@@ -164,7 +171,7 @@ export class Cluster {
   /** Pods, jobs, deployments, events, secret names and log tails of a namespace, for diagnosis. */
   async snapshot(namespace: string, hooks: CallHooks): Promise<NamespaceSnapshot> {
     const list = await this.kubectlJson<{ items?: (PodObject & JobObject & DeploymentObject & EventObject & { kind?: string })[] }>(
-      ['get', 'pods,jobs,deployments,events', '--namespace', namespace],
+      snapshotArgs(namespace).slice(0, -2),
       hooks,
       `reading the state of namespace ${namespace}`,
     );

@@ -24,6 +24,8 @@ export interface PrepareOptions {
   readonly dir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly enrollments?: ReadonlyMap<string, Enrollment>;
+  /** Keep newly generated secrets on disk (false for read-only commands such as `plan`). */
+  readonly persist?: boolean;
 }
 
 export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): Promise<Prepared> {
@@ -36,7 +38,7 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
       'nothing was written; supply them and run the same command again',
     ]);
   }
-  await generated.save();
+  if (options.persist !== false) await generated.save();
 
   const workspaceChartValues = new Map<string, string>();
   const chartRef = answers.charts.workspace;

@@ -78,13 +78,14 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
   const execute = async (step: Step): Promise<void> => {
     const hooks = hooksFor(step, o.signal);
     const started = Date.now();
-    if (await probe(step, hooks)) {
+    const verified = await probe(step, hooks);
+    if (verified !== undefined) {
       const prior = journal.step(step.id);
       if (prior?.state !== 'done' || prior.inputsDigest !== step.inputsDigest) {
         await journal.markRunning(step.id, step.inputsDigest);
         await journal.markDone(step.id, { verifiedBy: 'probe' });
       }
-      emit({ type: 'step-skipped', at: now(), stepId: step.id, title: step.title, reason: 'already in place (verified on the cluster)' });
+      emit({ type: 'step-skipped', at: now(), stepId: step.id, title: step.title, reason: verified });
       return;
     }
     const deadline = step.action.type === 'helm-release' ? new Date(Date.now() + step.action.spec.timeoutSeconds * 1000).toISOString() : undefined;
@@ -96,25 +97,25 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     emit({ type: 'step-done', at: now(), stepId: step.id, title: step.title, durationMs: Date.now() - started });
   };
 
-  /** True when the step's result is verifiably on the cluster already. */
-  const probe = async (step: Step, hooks: CallHooks): Promise<boolean> => {
+  /** Why the step's result is already in place (verified on the cluster), or undefined when it must run. */
+  const probe = async (step: Step, hooks: CallHooks): Promise<string | undefined> => {
     const a = step.action;
     switch (a.type) {
       case 'apply': {
         const digest = a.manifests[0]?.metadata.annotations?.[DIGEST_ANNOTATION];
         const live = await o.cluster.liveAnnotations(a.manifests, hooks);
-        return live !== undefined && live.every((ann) => ann[DIGEST_ANNOTATION] === digest);
+        return live !== undefined && live.every((ann) => ann[DIGEST_ANNOTATION] === digest) ? 'already applied, unchanged (verified on the cluster)' : undefined;
       }
       case 'helm-release': {
         const status = await o.cluster.helmStatus(a.spec.release, a.spec.namespace, hooks);
-        if (status?.status !== 'deployed' || status.chartVersion !== a.spec.version) return false;
+        if (status?.status !== 'deployed' || status.chartVersion !== a.spec.version) return undefined;
         const live = await o.cluster.helmValues(a.spec.release, a.spec.namespace, hooks);
-        return sha256(canonicalJson(live)) === a.spec.valuesDigest;
+        return sha256(canonicalJson(live)) === a.spec.valuesDigest ? `revision ${status.revision} is deployed with these values (verified on the cluster)` : undefined;
       }
       case 'manual-enrollment':
-        return true;
+        return 'manual enrollment: the values come from the answers file';
       default:
-        return false;
+        return undefined;
     }
   };
 

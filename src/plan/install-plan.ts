@@ -13,6 +13,7 @@ import {
 } from '../answers/derived.js';
 import type { RenderedRelease } from '../render/render.js';
 import { helmArgs, kubectlArgs, shellLine } from '../tools/argv.js';
+import { applyArgs, canIArgs, clusterUidArgs, helmUpgradeArgs, snapshotArgs, versionArgs } from '../tools/commands.js';
 import { describeManifest, namespaceManifest, pullSecretManifest, tlsSecretManifest, withDigest, workloadManagerManifests } from './manifests.js';
 import type { Manifest, Plan, ReleaseSpec, Step, Target } from './steps.js';
 
@@ -71,7 +72,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
       title,
       needs,
       mutates: true,
-      commands: [`${kubectl(['apply', '-f', '-'])}   # stdin: ${manifests.map(describeManifest).join(', ')}`],
+      commands: [`${kubectl(applyArgs())}   # stdin: ${manifests.map(describeManifest).join(', ')}`],
       action: { type: 'apply', manifests: withDigest(manifests, digest) },
       digestOf: manifests,
       ...(workspace ? { workspace } : {}),
@@ -83,7 +84,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     title: `Check the target cluster (context ${inputs.target.context})`,
     needs: [],
     mutates: false,
-    commands: [kubectl(['version', '-o', 'json']), kubectl(['get', 'namespace', 'kube-system', '-o', 'json']), kubectl(['auth', 'can-i', 'create', 'secrets', '--all-namespaces'])],
+    commands: [kubectl(versionArgs()), kubectl(['config', 'view', '--minify', '-o', 'json']), kubectl(clusterUidArgs()), kubectl(canIArgs('create', 'namespaces'))],
     action: { type: 'check-target' },
     digestOf: inputs.target,
   });
@@ -115,11 +116,10 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
   const release = (r: RenderedRelease, spec: Omit<ReleaseSpec, 'valuesFile' | 'valuesDigest' | 'timeoutSeconds' | 'id'>, needs: readonly string[], workspace?: string): Step => {
     const valuesFile = `${inputs.valuesDir}/${r.fileName}`;
     const full: ReleaseSpec = { ...spec, id: r.id, valuesFile, valuesDigest: sha256(canonicalJson(r.values)), timeoutSeconds: HELM_TIMEOUT_SECONDS };
-    const local = !spec.chart.includes('://');
-    const args = ['upgrade', '--install', spec.release, spec.chart, '--namespace', spec.namespace, ...(local ? [] : ['--version', spec.version]), '--values', valuesFile, '--wait', '--timeout', `${HELM_TIMEOUT_SECONDS}s`];
+    const args = helmUpgradeArgs(full);
     return add({
       id: `release:${r.id}`,
-      title: `Install or upgrade release ${spec.release} (${spec.chart.split('/').pop() ?? spec.chart} ${spec.version}) in ${spec.namespace}`,
+      title: `Install or upgrade release ${spec.release} (chart ${spec.chart.includes('://') ? `${spec.chart.split('/').pop() ?? spec.chart} ${spec.version}` : (spec.chart.split('/').pop() ?? spec.chart)}) in ${spec.namespace}`,
       needs,
       mutates: true,
       commands: [helm(args)],
@@ -135,7 +135,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
       title: `${label} ready and healthy`,
       needs,
       mutates: false,
-      commands: deployments.map((d) => kubectl(['rollout', 'status', `deployment/${d}`, '--namespace', namespace, '--timeout', '60s'])),
+      commands: [kubectl(snapshotArgs(namespace))],
       action: { type: 'wait-ready', namespace, deployments, healthUrl: `https://${host}/health` },
       digestOf: { namespace, deployments, host },
       ...(workspace ? { workspace } : {}),
@@ -188,7 +188,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
       const organizationId = w.enrollment.organizationId ?? '';
       return {
         id: `enroll:${w.name}`,
-        title: `Enrollment of ${w.name}: values from the control plane UI (workspace ${workspaceId})`,
+        title: `Enrollment of ${w.name} (manual, workspace ${workspaceId})`,
         needs,
         mutates: false,
         commands: [],

@@ -1,0 +1,238 @@
+// `install`: answers → values → plan → run, resumable. Everything a run
+// needs to continue after any failure lives in the install directory.
+import { randomBytes, createHmac } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { secretSlots } from '../answers/secrets.js';
+import { writeFileAtomic } from '../engine/atomic-write.js';
+import { Cluster, ToolError, type Tools } from '../engine/cluster.js';
+import { collectBundleEntries } from '../engine/collect-bundle.js';
+import { DebugLog } from '../engine/debug-log.js';
+import { now, type EngineEvent } from '../engine/events.js';
+import { checkResumeTarget, JournalError, JournalStore, loadJournal } from '../engine/journal.js';
+import { acquireLock, LockHeldError } from '../engine/lock.js';
+import { prepare, type Prepared } from '../engine/prepare.js';
+import { Redactor } from '../engine/redact.js';
+import { jsonLine, plainLines } from '../engine/render-events.js';
+import { installReport } from '../engine/report.js';
+import { runPlan } from '../engine/runner.js';
+import { writeSupportBundle, SupportBundleSecretError } from '../engine/support-bundle.js';
+import { ExitCode, UserError } from '../errors.js';
+import { buildInstallPlan, canonicalJson, PlanError, sha256 } from '../plan/install-plan.js';
+import type { Plan, Target } from '../plan/steps.js';
+import { loadAnswersFile, type LoadedAnswers } from './answers-file.js';
+import type { Output } from './output.js';
+import { resolveTarget } from './target.js';
+
+export interface InstallOptions {
+  readonly answers: string;
+  readonly dir: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly yes?: boolean;
+  readonly output?: 'text' | 'json';
+  readonly helm?: string;
+  readonly kubectl?: string;
+  readonly parallel?: string;
+  readonly unschedulableGrace?: string;
+}
+
+const DIGEST_KEY = 'installer.digestKey';
+
+/** Every secret value in play, so no output, log, journal or bundle can show one. */
+export function redactorFor(loaded: LoadedAnswers, prepared: Prepared): Redactor {
+  const redactor = new Redactor();
+  for (const [key, value] of prepared.secrets) redactor.add(value, key);
+  for (const [key, value] of prepared.generated.all()) redactor.add(value, key);
+  const tls = loaded.answers.cluster.tls;
+  for (const file of [tls.keyFile, ...Object.values(tls.hosts).map((h) => h.keyFile)]) {
+    if (!file) continue;
+    try {
+      redactor.add(readFileSync(loaded.resolvePath(file), 'utf8').trim(), 'tls key');
+    } catch {
+      // An unreadable key file is reported when the plan reads it.
+    }
+  }
+  return redactor;
+}
+
+/** The plan for loaded answers, with the values rendered; shared by `plan` and `install`. */
+export async function planFor(loaded: LoadedAnswers, dir: string, target: Target, persist: boolean): Promise<{ plan: Plan; prepared: Prepared }> {
+  const prepared = await prepare(loaded, { dir, env: process.env, persist });
+  let key = prepared.generated.get(DIGEST_KEY);
+  if (key === undefined) {
+    key = randomBytes(32).toString('hex');
+    prepared.generated.remember(DIGEST_KEY, key);
+    if (persist) await prepared.generated.save();
+  }
+  const digestKey = key;
+  try {
+    const plan = buildInstallPlan({
+      answers: loaded.answers,
+      releases: prepared.releases,
+      secrets: prepared.secrets,
+      target,
+      valuesDir: resolve(dir, 'values'),
+      resolvePath: loaded.resolvePath,
+      readFile: (p) => readFileSync(loaded.resolvePath(p), 'utf8'),
+      digest: (data) => createHmac('sha256', digestKey).update(data).digest('hex'),
+    });
+    return { plan, prepared };
+  } catch (error) {
+    if (error instanceof PlanError) throw new UserError(error.message);
+    const e = error as NodeJS.ErrnoException;
+    if (e.code && e.path) throw new UserError(`cannot read ${e.path} (${e.code}), named in ${loaded.file}`, ['check the path (relative paths start at the answers file folder)']);
+    throw error;
+  }
+}
+
+export function toolsFrom(options: { helm?: string | undefined; kubectl?: string | undefined }): Tools {
+  return { helm: options.helm ?? 'helm', kubectl: options.kubectl ?? 'kubectl' };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(question);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export async function installCommand(options: InstallOptions, out: Output): Promise<number> {
+  const loaded = loadAnswersFile(options.answers);
+  const json = options.output === 'json';
+  for (const w of loaded.warnings) out.warn(`${w.path}: ${w.message}`);
+  const dir = resolve(options.dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+
+  let lock;
+  try {
+    lock = acquireLock(dir, { command: 'install' });
+  } catch (error) {
+    if (error instanceof LockHeldError) throw new UserError(error.message, ['wait for that run to finish; nothing was changed'], ExitCode.blockedByCheck);
+    throw error;
+  }
+  try {
+    if (lock.takenOver) out.warn(`took over a stale lock: ${lock.takenOver.reason}`);
+    const target = resolveTarget(loaded, options);
+    const { plan, prepared } = await planFor(loaded, dir, target, true);
+    const redactor = redactorFor(loaded, prepared);
+    for (const slot of secretSlots(loaded.answers)) if (!prepared.secrets.has(slot.key)) throw new Error(`internal: ${slot.key} unresolved`);
+
+    const valuesDir = join(dir, 'values');
+    mkdirSync(valuesDir, { recursive: true, mode: 0o700 });
+    for (const r of prepared.releases) await writeFileAtomic(join(valuesDir, r.fileName), r.text, { mode: 0o600 });
+    await writeFileAtomic(join(dir, 'answers.yaml'), loaded.text, { mode: 0o600 });
+
+    const log = DebugLog.open(dir, redactor);
+    const tools = toolsFrom(options);
+    const cluster = new Cluster(target, tools, redactor);
+    let identity;
+    try {
+      identity = await cluster.identify({});
+    } catch (error) {
+      if (error instanceof ToolError) {
+        throw new UserError(`cannot reach the cluster of context "${target.context}": ${error.message}`, [
+          'check the context, your network or VPN, and your credentials (kubectl --context ' + target.context + ' get ns)',
+          `helm and kubectl must be on PATH or given with --helm/--kubectl (now: ${tools.helm}, ${tools.kubectl})`,
+        ], ExitCode.blockedByCheck);
+      }
+      throw error;
+    }
+    const clusterId = { context: target.context, server: identity.server, ...(identity.uid ? { uid: identity.uid } : {}) };
+    const answersDigest = sha256(canonicalJson(loaded.answers));
+    let existing;
+    try {
+      existing = await loadJournal(dir);
+    } catch (error) {
+      if (error instanceof JournalError) throw new UserError(error.message, [], ExitCode.blockedByCheck);
+      throw error;
+    }
+    if (existing) {
+      const refusal = checkResumeTarget(existing, clusterId, dir);
+      if (refusal) throw new UserError(refusal, [], ExitCode.blockedByCheck);
+    }
+
+    const emitLine = (line: string): void => {
+      process.stdout.write(`${line}\n`);
+    };
+    const emit = (event: EngineEvent): void => {
+      log.write(JSON.stringify(event), 'event');
+      if (json) emitLine(redactor.scrub(jsonLine(event)));
+      else for (const line of plainLines(event)) emitLine(redactor.scrub(line));
+    };
+
+    if (!options.yes) {
+      const summary = `Install ZenML Pro (${loaded.answers.scenario}) into context ${target.context} at ${identity.server} (Kubernetes ${identity.gitVersion}), namespaces ${plan.namespaces.join(', ')}.`;
+      if (!process.stdin.isTTY) {
+        throw new UserError(`${summary} Refusing to change the cluster without confirmation.`, ['review it, then pass --yes to confirm non-interactively']);
+      }
+      process.stderr.write(`${summary}\n`);
+      if (!(await confirm('Continue? [y/N] '))) {
+        out.info('nothing was changed');
+        return ExitCode.ok;
+      }
+    }
+
+    const journal = await JournalStore.open(dir, { answersDigest, cluster: clusterId }, redactor);
+    if (existing && existing.answersDigest !== answersDigest) await journal.setAnswersDigest(answersDigest);
+    const abort = new AbortController();
+    let signals = 0;
+    const onSignal = (): void => {
+      signals += 1;
+      if (signals > 1) {
+        process.stderr.write('\nstopping now\n');
+        process.exit(ExitCode.interrupted);
+      }
+      process.stderr.write('\nstopping after the current command is ended (Ctrl+C again to quit at once)\n');
+      abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: existing !== undefined });
+
+    const resumeCommand = ['zenml-pro-installer', 'install', '--answers', options.answers, '--dir', options.dir, ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []), '--yes'].join(' ');
+    const result = await runPlan({
+      plan,
+      cluster,
+      journal,
+      emit,
+      signal: abort.signal,
+      failFast: { unschedulableSeconds: Number(options.unschedulableGrace ?? 60) },
+      parallel: Number(options.parallel ?? 2),
+      watchIntervalMs: 1000,
+      readyTimeoutMs: 120_000,
+      report: () => installReport(loaded.answers, dir),
+    });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+
+    if (result.outcome === 'done' || result.outcome === 'up-to-date') {
+      emit({ type: 'run-finished', at: now(), outcome: result.outcome, ...(result.report ? { report: result.report } : {}) });
+      log.close();
+      return ExitCode.ok;
+    }
+    if (result.outcome === 'interrupted') {
+      emit({ type: 'run-finished', at: now(), outcome: 'interrupted', resumeCommand });
+      log.close();
+      return ExitCode.interrupted;
+    }
+    let bundlePath: string | undefined;
+    try {
+      const entries = await collectBundleEntries(dir, plan, cluster, log.path, [`outcome: ${result.outcome}`, `failed step: ${result.failedStep ?? '?'}`, `message: ${result.message ?? ''}`]);
+      bundlePath = (await writeSupportBundle(dir, entries, redactor)).path;
+    } catch (error) {
+      const why = error instanceof SupportBundleSecretError ? error.message : error instanceof Error ? error.message : String(error);
+      log.write(`support bundle not written: ${why}`);
+    }
+    emit({ type: 'run-finished', at: now(), outcome: 'failed', resumeCommand, ...(bundlePath ? { supportBundle: bundlePath } : {}) });
+    log.close();
+    return result.outcome === 'blocked' ? ExitCode.blockedByCheck : ExitCode.stepFailed;
+  } finally {
+    lock.release();
+  }
+}
