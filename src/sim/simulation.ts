@@ -45,7 +45,8 @@ function healthFromCluster(kube: KubeApi, host: string): { ok: boolean; detail?:
     for (const name of services) {
       const d = kube.get('apps/v1', 'Deployment', ns, name);
       if (!d) return { ok: false, detail: `no deployment ${name} behind ${host}` };
-      if ((d.status?.readyReplicas ?? 0) < (d.spec?.replicas ?? 1)) return { ok: false, detail: `${name} is not ready` };
+      const { spec, status } = d as { spec?: { replicas?: number }; status?: { readyReplicas?: number } };
+      if ((status?.readyReplicas ?? 0) < (spec?.replicas ?? 1)) return { ok: false, detail: `${name} is not ready` };
     }
     return { ok: true };
   }
