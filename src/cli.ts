@@ -70,6 +70,15 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
     });
 
   cli
+    .command('demo')
+    .description('install ZenML Pro into a simulated cluster with stand-in charts: a rehearsal that needs no cluster')
+    .option('-a, --answers <file>', 'answers to install (default: examples/sim.yaml)')
+    .action(async (opts: { answers?: string }) => {
+      const { demoCommand } = await import('./commands/demo.js');
+      process.exitCode = await demoCommand(opts, consoleOutput);
+    });
+
+  cli
     .command('sim')
     .description('run the simulated Kubernetes cluster and control plane in the foreground (for demos and rehearsals); Ctrl+C stops it')
     .requiredOption('--out <dir>', 'where to write kubeconfig, sim.json and ca.crt')

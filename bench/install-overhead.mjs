@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Wall time of a full install against the simulation, divided by that of a
+// plain shell script making the same helm/kubectl calls in sequence (apply the
+// namespaces, helm upgrade --install each release with --wait, rollout status).
+// Each run gets a fresh simulation. Prints both installer modes; the last line
+// is `ratio: N.NN` for the default (workspaces in parallel).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'bin', 'zenml-pro-installer.js');
+const helm = join(root, '.tools', 'bin', 'helm');
+const kubectl = join(root, '.tools', 'bin', 'kubectl');
+const answers = join(root, 'examples', 'sim.yaml');
+const work = mkdtempSync(join(tmpdir(), 'zpi-bench-install-'));
+
+function isolatedEnv(name) {
+  const home = join(work, `home-${name}`);
+  return { ...process.env, HOME: home, KUBECACHEDIR: join(home, 'kcache'), HELM_CACHE_HOME: join(home, 'hc'), HELM_CONFIG_HOME: join(home, 'hcfg'), HELM_DATA_HOME: join(home, 'hd'), NO_COLOR: '1' };
+}
+
+async function withSimulation(name, fn) {
+  const out = join(work, `sim-${name}`);
+  const child = spawn(process.execPath, [bin, 'sim', '--out', out], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => String(d).includes('simulation ready') && resolve());
+    child.on('exit', (code) => reject(new Error(`simulation exited (${code})`)));
+  });
+  try {
+    return await fn(join(out, 'kubeconfig'));
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+function timed(label, file, args, env) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(file, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${label} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return ms;
+}
+
+try {
+  // The plain script uses the values the installer renders, so both install the same thing.
+  const rendered = join(work, 'rendered');
+  timed('render', process.execPath, [bin, 'render', '--answers', answers, '--dir', rendered], process.env);
+  const plan = JSON.parse(spawnSync(process.execPath, [bin, 'plan', '--answers', answers, '--dir', rendered, '--output', 'json'], { encoding: 'utf8' }).stdout);
+  const charts = join(root, '.tools', 'charts');
+  const releases = [
+    { name: 'zenml-pro', ns: 'zenml-pro', chart: join(charts, 'zenml-pro-0.93.0.tgz'), values: 'control-plane.yaml', deployments: ['zenml-pro', 'zenml-pro-dashboard'] },
+    { name: 'zenml', ns: 'zenml-workspace-ml', chart: join(charts, 'zenml-0.93.0.tgz'), values: 'workspace-ml.yaml', deployments: ['zenml'] },
+    { name: 'zenml', ns: 'zenml-workspace-research', chart: join(charts, 'zenml-0.93.0.tgz'), values: 'workspace-research.yaml', deployments: ['zenml'] },
+  ];
+  const script = join(work, 'plain.sh');
+  const lines = ['#!/bin/sh', 'set -e', 'K="$1"'];
+  for (const ns of plan.namespaces) lines.push(`echo '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"${ns}"}}' | ${kubectl} apply --server-side -f - --context zenml-sim --kubeconfig "$K" >/dev/null`);
+  for (const r of releases) {
+    lines.push(`${helm} upgrade --install ${r.name} ${r.chart} --namespace ${r.ns} --values ${join(rendered, 'values', r.values)} --wait --timeout 600s --kube-context zenml-sim --kubeconfig "$K" >/dev/null`);
+    for (const d of r.deployments) lines.push(`${kubectl} rollout status deployment/${d} --namespace ${r.ns} --timeout 60s --context zenml-sim --kubeconfig "$K" >/dev/null`);
+  }
+  writeFileSync(script, `${lines.join('\n')}\n`, { mode: 0o755 });
+
+  const plain = await withSimulation('plain', (kc) => timed('plain script', 'sh', [script, kc], isolatedEnv('plain')));
+  const run = (parallel) =>
+    withSimulation(`installer-${parallel}`, (kc) =>
+      timed(`installer --parallel ${parallel}`, process.execPath, [bin, 'install', '--answers', answers, '--kubeconfig', kc, '--yes', '--dir', join(work, `install-${parallel}`), '--helm', helm, '--kubectl', kubectl, '--parallel', String(parallel)], isolatedEnv(`installer-${parallel}`)),
+    );
+  const sequential = await run(1);
+  const parallel = await run(2);
+  console.log(`plain script (same helm/kubectl calls in sequence): ${(plain / 1000).toFixed(2)} s`);
+  console.log(`installer, one workspace at a time:                 ${(sequential / 1000).toFixed(2)} s  ratio ${(sequential / plain).toFixed(2)}`);
+  console.log(`installer, workspaces in parallel (default):        ${(parallel / 1000).toFixed(2)} s  ratio ${(parallel / plain).toFixed(2)}`);
+  console.log(`ratio: ${(parallel / plain).toFixed(2)}`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
