@@ -55,7 +55,8 @@ function healthFromCluster(kube: KubeApi, host: string): { ok: boolean; detail?:
 
 export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
   mkdirSync(options.out, { recursive: true, mode: 0o700 });
-  const certificates = makeCertificates();
+  // Server names the demo and tests use for hosts, so /health is reachable over verified TLS.
+  const certificates = makeCertificates(['*.sim.example.com', 'sim.example.com']);
   const kube = await startKubeApi({ certificates, ...(options.timings ? { timings: options.timings } : {}), ...(options.faults ? { faults: options.faults } : {}), ...(options.version ? { version: options.version } : {}), ...(options.port ? { port: options.port } : {}) });
   const adminPassword = randomBytes(18).toString('base64url');
   let controlPlane: ControlPlaneApi;
