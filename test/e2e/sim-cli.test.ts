@@ -1,0 +1,57 @@
+// `zenml-pro-installer sim --out DIR`: one ready line, a kubeconfig real
+// kubectl uses, sim.json with the control plane, and a clean stop on SIGTERM.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { BIN, REPO } from '../helpers/cli.js';
+
+function login(url: string, ca: string, username: string, password: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const body = new URLSearchParams({ username, password }).toString();
+    const req = request(`${url}/api/v1/auth/login`, { method: 'POST', ca, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('sim runs in the foreground, serves kubectl and the control plane, and stops on SIGTERM', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'zpi-sim-cli-'));
+  const child = spawn(process.execPath, [BIN, 'sim', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line: ${stdout}`)), 20_000);
+    child.stdout.on('data', () => {
+      if (stdout.includes('\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  try {
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(stdout).toMatch(/^simulation ready: Kubernetes API https:\/\/127\.0\.0\.1:\d+/);
+    const info = JSON.parse(readFileSync(join(out, 'sim.json'), 'utf8'));
+    expect(statSync(join(out, 'sim.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(out, 'kubeconfig')).mode & 0o777).toBe(0o600);
+    const home = mkdtempSync(join(tmpdir(), 'zpi-sim-home-'));
+    const ns = spawnSync(join(REPO, '.tools/bin/kubectl'), ['get', 'namespaces', '-o', 'name', '--kubeconfig', info.kubeconfig, '--context', info.context], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } });
+    expect(ns.status).toBe(0);
+    expect(ns.stdout).toContain('namespace/kube-system');
+    const ca = readFileSync(info.caFile, 'utf8');
+    expect((await login(info.controlPlane.url, ca, info.controlPlane.adminUsername, info.controlPlane.adminPassword)).status).toBe(200);
+    expect((await login(info.controlPlane.url, ca, 'admin', 'wrong-password')).status).toBe(401);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  expect(code).toBe(0);
+  expect(stdout).toContain('simulation stopped');
+});
