@@ -50,24 +50,22 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
     process.exitCode = await planCommand(opts, consoleOutput);
   });
 
-  targetOptions(
-    cli
-      .command('install')
-      .description('install or resume: render the values, then run each step with helm and kubectl; a re-run continues where it stopped')
-      .requiredOption('-a, --answers <file>', 'answers file (YAML)')
+  const install = (cmd: Command): Command =>
+    targetOptions(cmd)
+      .option('-a, --answers <file>', 'answers file (YAML); without one, or with gaps, a wizard asks on the terminal')
       .option('-d, --dir <dir>', 'install directory: answers copy, values, journal, generated secrets, logs', DEFAULT_DIR)
       .option('-y, --yes', 'do not ask before changing the cluster (for CI)')
       .addOption(new Option('-o, --output <format>', 'text lines, or NDJSON events').choices(['text', 'json']).default('text'))
       .option('--helm <path>', 'helm binary (default: helm on PATH)')
       .option('--kubectl <path>', 'kubectl binary (default: kubectl on PATH)')
       .option('--parallel <n>', 'workspaces installed at the same time', '2')
-      .option('--unschedulable-grace <seconds>', 'how long a pod may stay unschedulable before the install stops', '60'),
-  )
-    .addHelpText('after', '\nRun it again after any failure or interruption: verified steps are skipped, the rest is redone.')
-    .action(async (opts: InstallOptions) => {
-      const { installCommand } = await import('./commands/install.js');
-      process.exitCode = await installCommand(opts, consoleOutput);
-    });
+      .option('--unschedulable-grace <seconds>', 'how long a pod may stay unschedulable before the install stops', '60')
+      .addHelpText('after', '\nRun it again after any failure or interruption: verified steps are skipped, the rest is redone.')
+      .action(async (opts: Omit<InstallOptions, 'answers'> & { answers?: string }) => {
+        process.exitCode = await installWithWizard(opts);
+      });
+
+  install(cli.command('install', { isDefault: true }).description('install or resume (the default command): render the values, then run each step with helm and kubectl'));
 
   cli
     .command('demo')
@@ -98,6 +96,38 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
   return cli;
 }
 
+/** `install`, with the wizard first when the answers are missing or incomplete and a terminal is there to ask. */
+async function installWithWizard(opts: Omit<InstallOptions, 'answers'> & { answers?: string }): Promise<number> {
+  const { installCommand } = await import('./commands/install.js');
+  let answers = opts.answers;
+  if (answers !== undefined) {
+    const { loadAnswersFile } = await import('./commands/answers-file.js');
+    try {
+      loadAnswersFile(answers);
+    } catch (error) {
+      // Without a terminal the problems are the answer (exit 2); with one, the wizard asks for them.
+      if (!(error instanceof UserError) || !process.stdin.isTTY || !process.stdout.isTTY || opts.output === 'json') throw error;
+      consoleOutput.warn(`${answers} is incomplete; the wizard asks for what is missing`);
+      answers = undefined;
+      return finishWizard(await (await import('./commands/interactive.js')).runInteractive({ answers: opts.answers, dir: opts.dir, kubeconfig: opts.kubeconfig }), opts, installCommand);
+    }
+    return installCommand({ ...opts, answers }, consoleOutput);
+  }
+  const { runInteractive } = await import('./commands/interactive.js');
+  return finishWizard(await runInteractive({ dir: opts.dir, kubeconfig: opts.kubeconfig }), opts, installCommand);
+}
+
+async function finishWizard(
+  outcome: { action: 'install' | 'save' | 'cancel'; answersFile?: string },
+  opts: Omit<InstallOptions, 'answers'>,
+  installCommand: (o: InstallOptions, out: typeof consoleOutput) => Promise<number>,
+): Promise<number> {
+  if (outcome.answersFile) consoleOutput.info(`answers saved to ${outcome.answersFile} (secrets as references; typed ones in ${opts.dir}/secrets, 0600)`);
+  if (outcome.action === 'cancel') return ExitCode.interrupted;
+  if (outcome.action === 'save' || !outcome.answersFile) return ExitCode.ok;
+  return installCommand({ ...opts, answers: outcome.answersFile }, consoleOutput);
+}
+
 function fail(error: unknown): void {
   if (error instanceof UserError) {
     consoleOutput.error(error.message);
@@ -114,6 +144,12 @@ function fail(error: unknown): void {
   process.stderr.write('  → this is a bug in zenml-pro-installer; please report it with the command you ran\n');
   process.exitCode = ExitCode.stepFailed;
 }
+
+// A reader that goes away (`... | head`) is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 const cli = program();
 cli.exitOverride();

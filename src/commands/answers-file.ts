@@ -14,6 +14,19 @@ export interface LoadedAnswers {
   readonly resolvePath: (p: string) => string;
 }
 
+function resolverFor(file: string): (p: string) => string {
+  const base = dirname(resolve(file));
+  return (p: string) => {
+    const expanded = p.startsWith('~/') ? `${process.env.HOME ?? ''}${p.slice(1)}` : p;
+    return isAbsolute(expanded) ? expanded : resolve(base, expanded);
+  };
+}
+
+/** Answers already validated elsewhere (the wizard), as if read from `file`. */
+export function loadedFromAnswers(answers: Answers, file: string, text: string): LoadedAnswers {
+  return { answers, warnings: [], file, text, resolvePath: resolverFor(file) };
+}
+
 export function loadAnswersFile(file: string): LoadedAnswers {
   let text: string;
   try {
@@ -31,15 +44,5 @@ export function loadAnswersFile(file: string): LoadedAnswers {
       'fix them and run the same command again; `zenml-pro-installer schema` prints the JSON Schema for editor completion',
     ]);
   }
-  const base = dirname(resolve(file));
-  return {
-    answers: result.answers,
-    warnings: result.warnings,
-    file,
-    text,
-    resolvePath: (p: string) => {
-      const expanded = p.startsWith('~/') ? `${process.env.HOME ?? ''}${p.slice(1)}` : p;
-      return isAbsolute(expanded) ? expanded : resolve(base, expanded);
-    },
-  };
+  return { answers: result.answers, warnings: result.warnings, file, text, resolvePath: resolverFor(file) };
 }

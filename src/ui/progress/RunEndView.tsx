@@ -1,0 +1,32 @@
+// How the run ended: the report on success; on failure or interruption, the
+// support bundle and the exact command that resumes.
+import { Box, Text } from 'ink';
+import { usePalette } from '../theme.js';
+import type { RunEnd } from './state.js';
+
+const HEADLINES: Readonly<Record<RunEnd['outcome'], string>> = {
+  done: '✔ ZenML Pro is installed',
+  'up-to-date': '✔ Everything is already installed and up to date',
+  failed: '✖ The install stopped',
+  interrupted: '■ The install was interrupted',
+};
+
+export function RunEndView({ end }: { readonly end: RunEnd }) {
+  const p = usePalette();
+  const good = end.outcome === 'done' || end.outcome === 'up-to-date';
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text color={good ? p.ok : p.fail} bold={p.bold}>{HEADLINES[end.outcome]}</Text>
+      {end.report.map((line, i) => (
+        <Text key={`${i}:${line}`}>{line}</Text>
+      ))}
+      {end.supportBundle ? <Text>{`Support bundle: ${end.supportBundle}`}</Text> : null}
+      {end.resumeCommand ? (
+        <Text>
+          {'Resume with: '}
+          <Text color={p.accent} bold={p.bold}>{end.resumeCommand}</Text>
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
