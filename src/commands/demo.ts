@@ -39,12 +39,23 @@ export async function demoCommand(options: DemoOptions, out: Output): Promise<nu
   out.info(`Starting the simulated cluster (Kubernetes API and ZenML Pro control plane, in this process)...`);
   const sim = await startSimulation({ out: join(work, 'sim'), timings: { readyMs: 800, jobRunMs: 600 } });
   try {
-    out.info(`Installing ZenML Pro from ${answers} into it with the real helm and kubectl; everything lives in ${work}\n`);
+    let answersFile = answers;
+    if (process.stdin.isTTY && process.stdout.isTTY) {
+      // On a terminal the newcomer walks the wizard, prefilled from the example, and may edit anything.
+      const { runInteractive } = await import('./interactive.js');
+      const outcome = await runInteractive({ answers, dir, kubeconfig: sim.info.kubeconfig });
+      if (outcome.action !== 'install' || !outcome.answersFile) {
+        out.info(outcome.answersFile ? `answers saved to ${outcome.answersFile}; the demo stops here` : 'the demo stops here');
+        return outcome.action === 'cancel' ? ExitCode.interrupted : ExitCode.ok;
+      }
+      answersFile = outcome.answersFile;
+    }
+    out.info(`Installing ZenML Pro from ${answersFile} into it with the real helm and kubectl; everything lives in ${work}\n`);
     // helm and kubectl cache discovery under HOME: keep the demo's away from the user's.
     const home = join(work, 'home');
     const env = { ...process.env, HOME: home, KUBECACHEDIR: join(home, '.kube', 'cache'), HELM_CACHE_HOME: join(home, 'helm-cache'), HELM_CONFIG_HOME: join(home, 'helm-config'), HELM_DATA_HOME: join(home, 'helm-data') };
     const bin = join(root, 'bin', 'zenml-pro-installer.js');
-    const args = [bin, 'install', '--answers', answers, '--kubeconfig', sim.info.kubeconfig, '--yes', '--dir', dir, '--helm', helm, '--kubectl', kubectl];
+    const args = [bin, 'install', '--answers', answersFile, '--kubeconfig', sim.info.kubeconfig, '--yes', '--dir', dir, '--helm', helm, '--kubectl', kubectl];
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env });
       child.on('exit', (c, signal) => resolve(c ?? (signal ? ExitCode.interrupted : ExitCode.stepFailed)));

@@ -3,7 +3,7 @@
 // into the install directory so the same install can be repeated with --answers.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadAnswersText, validateAnswers } from '../answers/load.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -79,7 +79,7 @@ export async function runInteractive(options: { answers?: string | undefined; di
     if (!parsed.ok && parsed.problems.some((p) => p.message.startsWith('YAML syntax error'))) {
       throw new UserError(`${options.answers} is not valid YAML:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
     }
-    initial = absolutizePaths((await import('yaml')).parse(text) ?? {}, dirname(resolve(options.answers))) as Record<string, unknown>;
+    initial = absolutizePaths(parse(text) ?? {}, dirname(resolve(options.answers))) as Record<string, unknown>;
   }
   const kube = readKubeconfig(options.kubeconfig);
   const dir = resolve(options.dir);
