@@ -45,5 +45,7 @@ export async function runWizard(options: RunWizardOptions): Promise<WizardResult
     },
   );
   await instance.waitUntilExit();
+  // Ink unrefs stdin when it exits; a prompt that follows (install's confirmation) must keep the process waiting for it.
+  (options.stdin ?? process.stdin).ref();
   return result ?? wizardResult(latest, 'cancel');
 }

@@ -60,8 +60,12 @@ function oneWorkspace(d: WizardData, i: number): Question[] {
       id('enrollment.mode'),
       ws('enrollment', 'mode'),
       'Enrollment',
-      enumChoices(ws('enrollment', 'mode'), { automatic: 'the installer enrolls it through the control-plane API', manual: 'paste the values the control-plane UI shows' }),
-      { group, defaultValue: selfHosted ? 'automatic' : 'manual' },
+      enumChoices(ws('enrollment', 'mode'), {
+        automatic: 'the installer enrolls it through the control-plane API (not in this version yet)',
+        manual: 'paste the values the control-plane UI shows',
+      }),
+      // Manual until automatic enrollment ships: accepting the default must lead to a plan that runs.
+      { group, defaultValue: 'manual' },
     ),
   ];
   if (mode === 'automatic') {
