@@ -21,6 +21,7 @@ import { writeSupportBundle, SupportBundleSecretError } from '../engine/support-
 import { ExitCode, UserError } from '../errors.js';
 import { buildInstallPlan, canonicalJson, PlanError, sha256 } from '../plan/install-plan.js';
 import type { Plan, Target } from '../plan/steps.js';
+import { shellLine } from '../tools/argv.js';
 import { loadAnswersFile, type LoadedAnswers } from './answers-file.js';
 import type { Output } from './output.js';
 import { resolveTarget } from './target.js';
@@ -195,7 +196,12 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     process.on('SIGTERM', onSignal);
     emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: existing !== undefined });
 
-    const resumeCommand = ['zenml-pro-installer', 'install', '--answers', options.answers, '--dir', options.dir, ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []), '--yes'].join(' ');
+    // Copy-pasteable: quoted, and with the helm/kubectl this run used (they may not be on PATH).
+    const resumeCommand = shellLine('zenml-pro-installer', [
+      'install', '--answers', options.answers, '--dir', options.dir,
+      ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []),
+      ...(options.helm ? ['--helm', options.helm] : []), ...(options.kubectl ? ['--kubectl', options.kubectl] : []), '--yes',
+    ]);
     const result = await runPlan({
       plan,
       cluster,

@@ -16,6 +16,7 @@ interface ContainerStatus {
   restartCount?: number;
   ready?: boolean;
   state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } };
+  lastState?: { terminated?: { finishedAt?: string } };
 }
 export interface PodObject {
   metadata?: Meta;
@@ -109,14 +110,28 @@ function eventsFor(s: NamespaceSnapshot, name: string): EventObject[] {
   return s.events.filter((e) => e.involvedObject?.name === name);
 }
 
-function podDiagnoses(s: NamespaceSnapshot, pod: PodObject, now: Date, migrationJobs: ReadonlySet<string>): Diagnosis[] {
+/** Whether `iso` is at or after `since`, at the second precision the API gives; always true without `since`. */
+function notBefore(iso: string | undefined, since: Date | undefined): boolean {
+  if (!since) return true;
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  return !Number.isNaN(t) && t >= Math.floor(since.getTime() / 1000) * 1000;
+}
+
+function podDiagnoses(s: NamespaceSnapshot, pod: PodObject, now: Date, migrationJobs: ReadonlySet<string>, since: Date | undefined): Diagnosis[] {
   const name = pod.metadata?.name ?? '?';
   const out: Diagnosis[] = [];
   const owner = pod.metadata?.ownerReferences?.[0];
   const ownerJob = owner?.kind === 'Job' ? owner.name : undefined;
+  // A pod from before `since` may still show a failure that has been fixed
+  // since: the kubelet retries a pull or a crashed container only after its
+  // back-off (up to 5 min). Only a failure it records again counts.
+  const older = !notBefore(pod.metadata?.creationTimestamp, since);
   for (const c of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const reason = c.state?.waiting?.reason;
     const image = c.image ?? pod.spec?.containers?.find((x) => x.name === c.name)?.image ?? '?';
+    const pulledAgain = (): boolean => eventsFor(s, name).some((e) => e.reason === 'Failed' && /Failed to pull image/.test(e.message ?? '') && notBefore(e.lastTimestamp ?? e.eventTime, since));
+    if (older && (reason === 'ImagePullBackOff' || reason === 'ErrImagePull') && !pulledAgain()) continue;
+    if (older && reason === 'CrashLoopBackOff' && !notBefore(c.lastState?.terminated?.finishedAt, since)) continue;
     if (reason === 'ImagePullBackOff' || reason === 'ErrImagePull') {
       const pullSecrets = (pod.spec?.imagePullSecrets ?? []).map((p) => p.name ?? '').filter(Boolean);
       const missing = pullSecrets.filter((p) => !s.secretNames.includes(p));
@@ -169,7 +184,7 @@ function podDiagnoses(s: NamespaceSnapshot, pod: PodObject, now: Date, migration
       ...(age !== undefined ? { ageSeconds: age } : {}),
     });
   }
-  if (ownerJob && pod.status?.phase === 'Failed') {
+  if (ownerJob && pod.status?.phase === 'Failed' && !older) {
     const logs = s.logs.get(name) ?? [];
     const migration = migrationJobs.has(ownerJob);
     out.push({
@@ -189,12 +204,16 @@ function podDiagnoses(s: NamespaceSnapshot, pod: PodObject, now: Date, migration
   return out;
 }
 
-/** Diagnoses for a namespace; `migrationJobs` names the database migration hook jobs. */
-export function diagnose(s: NamespaceSnapshot, migrationJobs: ReadonlySet<string>, now = new Date()): Diagnosis[] {
+/**
+ * Diagnoses for a namespace; `migrationJobs` names the database migration hook
+ * jobs. With `since`, failures of pods and jobs created before it count only
+ * when seen again since (a re-run must not stop on a fault already fixed).
+ */
+export function diagnose(s: NamespaceSnapshot, migrationJobs: ReadonlySet<string>, now = new Date(), since?: Date): Diagnosis[] {
   const out: Diagnosis[] = [];
   const seen = new Set<string>();
   for (const pod of s.pods) {
-    for (const d of podDiagnoses(s, pod, now, migrationJobs)) {
+    for (const d of podDiagnoses(s, pod, now, migrationJobs, since)) {
       const key = `${d.kind}:${d.resource}`;
       if (!seen.has(key)) {
         seen.add(key);
@@ -204,6 +223,8 @@ export function diagnose(s: NamespaceSnapshot, migrationJobs: ReadonlySet<string
   }
   for (const job of s.jobs) {
     const name = job.metadata?.name ?? '?';
+    // A hook job from an earlier attempt is replaced by helm; its failure is not this run's.
+    if (!notBefore(job.metadata?.creationTimestamp, since)) continue;
     const failed = job.status?.conditions?.find((c) => c.type === 'Failed' && c.status === 'True');
     const kind: DiagnosisKind = migrationJobs.has(name) ? 'migration-failed' : 'job-failed';
     if (failed && !seen.has(`${kind}:job/${name}`)) {

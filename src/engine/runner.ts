@@ -5,6 +5,7 @@
 import { canonicalJson, sha256 } from '../plan/install-plan.js';
 import { DIGEST_ANNOTATION } from '../plan/manifests.js';
 import type { Plan, ReleaseSpec, Step } from '../plan/steps.js';
+import { transientFailureReason } from '../tools/exec.js';
 import { ToolError, type CallHooks, type Cluster } from './cluster.js';
 import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis, type FailFastPolicy } from './diagnose.js';
 import { now, type EventSink } from './events.js';
@@ -152,7 +153,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
   };
 
   /** Emits readiness, new warnings and diagnoses for a namespace; returns the fatal ones. */
-  const observe = async (step: Step, namespace: string, deployments: readonly string[], migrationJobs: ReadonlySet<string>, seenWarnings: Set<string>, hooks: CallHooks): Promise<{ fatal: Diagnosis[]; ready: boolean }> => {
+  const observe = async (step: Step, namespace: string, deployments: readonly string[], migrationJobs: ReadonlySet<string>, seenWarnings: Set<string>, hooks: CallHooks, since?: Date): Promise<{ fatal: Diagnosis[]; ready: boolean }> => {
     const snap = await o.cluster.snapshot(namespace, hooks);
     const mine = snap.deployments.filter((d) => deployments.includes(d.metadata?.name ?? ''));
     emit({ type: 'resource-status', at: now(), stepId: step.id, resources: mine.map((d) => ({ name: d.metadata?.name ?? '?', text: deploymentStatus(d).text, ready: deploymentReady(d) })) });
@@ -161,14 +162,21 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       seenWarnings.add(w.key);
       emit({ type: 'warning-event', at: now(), stepId: step.id, line: w.line });
     }
-    const fatal = diagnose(snap, migrationJobs).filter((d) => isFatal(d, o.failFast));
+    const fatal = diagnose(snap, migrationJobs, new Date(), since).filter((d) => isFatal(d, o.failFast));
     return { fatal, ready: mine.length === deployments.length && mine.every(deploymentReady) };
   };
 
-  const recoverPending = async (step: Step, spec: ReleaseSpec, hooks: CallHooks): Promise<void> => {
-    const status = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
-    if (!status?.status.startsWith('pending-')) return;
+  /**
+   * Clears what an interrupted run left pending. True when the release may
+   * have been completed since the step's probe (a helm of that run finished,
+   * waited for here or just before), so the caller probes again.
+   */
+  const recoverPending = async (step: Step, spec: ReleaseSpec, hooks: CallHooks): Promise<boolean> => {
+    // Looked for whatever the release's status: a helm killed with its
+    // installer may not have written its pending revision yet, and a second
+    // helm started beside it would add a revision of its own.
     let pid = runningHelmFor(spec.release, spec.namespace);
+    const waited = pid !== undefined;
     if (pid !== undefined) {
       emit({ type: 'notice', at: now(), stepId: step.id, message: `helm (pid ${pid}) from an interrupted run is still working on ${spec.release}; waiting for it to finish` });
       const until = Date.now() + spec.timeoutSeconds * 1000;
@@ -177,9 +185,9 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
         pid = runningHelmFor(spec.release, spec.namespace);
       }
       if (o.signal.aborted) throw new Interrupted();
-      const after = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
-      if (!after?.status.startsWith('pending-')) return;
     }
+    const status = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
+    if (!status?.status.startsWith('pending-')) return waited || status?.status === 'deployed';
     const prior = journal.step(step.id)?.state;
     const ours = prior === 'running' || prior === 'interrupted' || prior === 'failed';
     if (!ours) {
@@ -202,10 +210,21 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       message: `release ${spec.release} was left in ${status.status} (revision ${status.revision}) by the interrupted run; clearing that revision's record so helm can run again (no workload is deleted)`,
     });
     await o.cluster.deleteReleaseRevision(spec.release, spec.namespace, status.revision, hooks);
+    return false;
   };
 
   const releaseStep = async (step: Step, spec: ReleaseSpec, hooks: CallHooks): Promise<Record<string, string>> => {
-    await recoverPending(step, spec, hooks);
+    if (await recoverPending(step, spec, hooks)) {
+      // An interrupted run's helm may have deployed exactly these values:
+      // upgrading again would only add an identical revision (kill -9 and
+      // resume must end as an uninterrupted run does).
+      const verified = await probe(step, hooks);
+      if (verified !== undefined) {
+        emit({ type: 'notice', at: now(), stepId: step.id, message: `an earlier helm finished ${spec.release}: ${verified}` });
+        const status = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
+        return { revision: String(status?.revision ?? ''), chartVersion: status?.chartVersion ?? '' };
+      }
+    }
     const helmAbort = new AbortController();
     const onRunAbort = (): void => helmAbort.abort();
     o.signal.addEventListener('abort', onRunAbort, { once: true });
@@ -213,12 +232,14 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     const seen = new Set<string>();
     let fatal: Diagnosis[] = [];
     let helmDone = false;
+    // Stop early only on failures this helm run causes or meets again, not on a pod still backing off from a fixed one.
+    const since = new Date();
     const watcher = (async () => {
       while (!helmDone && !helmAbort.signal.aborted) {
         await sleep(o.watchIntervalMs, helmAbort.signal);
         if (helmDone || helmAbort.signal.aborted) break;
         try {
-          const seenNow = await observe(step, spec.namespace, spec.deployments, migrationJobs, seen, { ...hooks, signal: helmAbort.signal, onCommand: undefined, onLine: undefined });
+          const seenNow = await observe(step, spec.namespace, spec.deployments, migrationJobs, seen, { ...hooks, signal: helmAbort.signal, onCommand: undefined, onLine: undefined }, since);
           if (seenNow.fatal.length > 0 && !helmDone) {
             fatal = seenNow.fatal;
             helmAbort.abort();
@@ -249,9 +270,13 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
         // Diagnosis is best effort once helm has already failed.
       }
       const tail = (result.stderr || result.stdout).trim().split('\n').slice(-6).join('\n');
-      throw new StepFailure(`helm upgrade --install ${spec.release} failed (exit ${result.exitCode ?? result.signal ?? '?'}):\n${tail}`, diagnoses[0]?.next ?? [
+      // helm is never retried blindly, but a lost connection is worth saying plainly: a re-run recovers the release.
+      const lost = transientFailureReason(result);
+      const next = diagnoses[0]?.next ?? [
+        ...(lost ? [`the API server did not answer reliably while helm ran (${lost}); check the connection and run the installer again: it picks ${spec.release} up where it stopped`] : []),
         `see the release: helm status ${spec.release} --namespace ${spec.namespace}`,
-      ], diagnoses);
+      ];
+      throw new StepFailure(`helm upgrade --install ${spec.release} failed (exit ${result.exitCode ?? result.signal ?? '?'}):\n${tail}`, next, diagnoses);
     }
     const status = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
     return { revision: String(status?.revision ?? ''), chartVersion: status?.chartVersion ?? '' };

@@ -1,0 +1,292 @@
+// The wizard in a real terminal, driven as a person would: the built CLI runs
+// in tmux, keys are typed with send-keys and every decision is taken from the
+// screen (capture-pane). A self-hosted install with two workspaces is walked
+// through, installed into the simulated cluster, then repeated from the saved
+// answers without a terminal. Needs `npm run build` after src changes.
+import { readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { startSimulation, type Simulation } from '../../src/sim/simulation.js';
+import { BIN, FAST_TIMINGS, KUBECTL, REPO_ROOT, Scratch, runInstall, waitForNoTools } from '../helpers/install-sim.js';
+import { TmuxTerminal, shellQuote } from '../helpers/tmux.js';
+
+const HELM = join(REPO_ROOT, '.tools', 'bin', 'helm');
+const NAMESPACES = ['zenml-pro', 'zenml-workspace-ml', 'zenml-workspace-research'];
+
+/** Values typed into the wizard: distinctive, so finding one anywhere means it leaked. */
+const TYPED = {
+  cpDb: 'Cp-db-Typed-4417',
+  mlDb: 'Ml-db-Typed-8250',
+  researchDb: 'Rs-db-Typed-3096',
+  mlKey: 'Enroll-ml-Typed-6613',
+  researchKey: 'Enroll-rs-Typed-7741',
+} as const;
+
+type Answer = string | { readonly secret: 'generate' } | { readonly secret: 'type it now'; readonly value: string };
+
+interface Step {
+  /** Part of the header line, e.g. `5/8 Control plane` or `6/8 Workspaces  Workspace 2`. */
+  readonly where: string;
+  readonly question: string;
+  readonly answer: Answer;
+}
+
+const step = (where: string, question: string, answer: Answer): Step => ({ where, question, answer });
+
+function workspaceSteps(n: number, name: string, db: string, workspaceId: string, key: string, more: boolean): Step[] {
+  const at = `6/8 Workspaces  Workspace ${n}`;
+  return [
+    step(at, 'Name', name),
+    step(at, 'Hostname', `${name}.sim.example.com`),
+    step(at, 'Namespace', ''),
+    step(at, 'Version', '0.93.0'),
+    step(at, 'MySQL host', 'mysql.sim.example.com'),
+    step(at, 'MySQL port', '3306'),
+    step(at, 'MySQL database', `zenml_${name}`),
+    step(at, 'MySQL user', `zenml_${name}`),
+    step(at, 'MySQL password', { secret: 'type it now', value: db }),
+    step(at, 'Secrets-store encryption key', { secret: 'generate' }),
+    step(at, 'Session signing key', { secret: 'generate' }),
+    step(at, 'Enrollment', 'manual'),
+    step(at, 'Organization ID', '11111111-2222-4333-8444-555555555555'),
+    step(at, 'Organization name', 'sim'),
+    step(at, 'Workspace ID', workspaceId),
+    step(at, 'Enrollment key', { secret: 'type it now', value: key }),
+    step(at, 'Add another workspace', more ? 'yes' : 'no'),
+  ];
+}
+
+// Air-gapped is the only way the wizard asks for local chart files.
+const SCRIPT: Step[] = [
+  step('1/8 Scenario', 'Scenario', 'self-hosted'),
+  step('1/8 Scenario', 'Air-gapped', 'yes'),
+  step('2/8 Cluster', 'Kube context', 'zenml-sim'),
+  step('2/8 Cluster', 'Ingress class', 'nginx'),
+  step('3/8 Registry & images', 'Image source', 'private'),
+  step('3/8 Registry & images', 'Registry and prefix', 'registry.sim.example.com/zenml'),
+  step('3/8 Registry & images', 'Registry authentication', 'none'),
+  step('3/8 Registry & images', 'Override image repositories', 'no'),
+  step('3/8 Registry & images', 'Control-plane version', '0.93.0'),
+  step('3/8 Registry & images', 'Control-plane chart', '.tools/charts/zenml-pro-0.93.0.tgz'),
+  step('3/8 Registry & images', 'Workspace chart', '.tools/charts/zenml-0.93.0.tgz'),
+  step('4/8 TLS', 'Certificates', 'cert-manager'),
+  step('4/8 TLS', 'cert-manager issuer', 'sim-issuer'),
+  step('4/8 TLS', 'Issuer kind', 'ClusterIssuer'),
+  step('4/8 TLS', 'Certificate authority', 'public'),
+  step('5/8 Control plane', 'Hostname', 'zenml-pro.sim.example.com'),
+  step('5/8 Control plane', 'Namespace', 'zenml-pro'),
+  step('5/8 Control plane', 'Database engine', 'mysql'),
+  step('5/8 Control plane', 'Database host', 'mysql.sim.example.com'),
+  step('5/8 Control plane', 'Database port', ''),
+  step('5/8 Control plane', 'Database name', 'zenml_pro'),
+  step('5/8 Control plane', 'Database user', 'zenml_pro'),
+  step('5/8 Control plane', 'Database password', { secret: 'type it now', value: TYPED.cpDb }),
+  step('5/8 Control plane', 'Single sign-on (OIDC)', 'no'),
+  step('5/8 Control plane', 'Admin password', { secret: 'generate' }),
+  ...workspaceSteps(1, 'ml', TYPED.mlDb, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', TYPED.mlKey, true),
+  ...workspaceSteps(2, 'research', TYPED.researchDb, 'ffffffff-0000-4111-8222-333333333333', TYPED.researchKey, false),
+  step('7/8 Workload manager  Workspace 1', 'Run pipelines from the UI', 'no'),
+  step('7/8 Workload manager  Workspace 2', 'Run pipelines from the UI', 'no'),
+];
+
+// ---- reading the screen ----
+
+const lines = (screen: string): string[] => screen.split('\n');
+const header = (screen: string): string => lines(screen).find((l) => l.trim() !== '') ?? '';
+const questionOf = (screen: string): string | undefined => /^\? (.+?)(?: \(optional\))?$/m.exec(screen)?.[1];
+/** Ink draws a frame top to bottom: with the key hints (its last line) on screen, the frame is whole. */
+const frameComplete = (screen: string): boolean => (lines(screen).at(-1) ?? '').includes('Ctrl+C leave');
+const errorLine = (screen: string): string | undefined => lines(screen).find((l) => l.startsWith('✖ '));
+/** Which screen this is, to notice that an answer moved the wizard on. */
+const screenKey = (screen: string): string => `${header(screen)}\n${questionOf(screen) ?? ''}\n${screen.includes('Type it (hidden):') ? 'typing' : ''}`;
+
+function choices(screen: string): { cursor: number; labels: string[] } {
+  const labels: string[] = [];
+  let cursor = -1;
+  for (const line of lines(screen)) {
+    const m = /^( ❯ | {3})(\S.*?)(?: {2}.*)?$/.exec(line);
+    if (!m?.[1] || !m[2]) continue;
+    if (m[1] === ' ❯ ') cursor = labels.length;
+    labels.push(m[2]);
+  }
+  return { cursor, labels };
+}
+
+/** The text in the input field; empty when it shows a placeholder. */
+function fieldText(screen: string): string | undefined {
+  const line = lines(screen).find((l) => l.startsWith('›'));
+  if (line === undefined) return undefined;
+  const text = line.slice(1).trim();
+  return text.startsWith('e.g. ') || text.startsWith('empty: ') ? '' : text;
+}
+
+// ---- acting on it ----
+
+async function waitForFrame(term: TmuxTerminal, what: string, done: (screen: string) => boolean): Promise<string> {
+  return term.waitFor(what, (s) => frameComplete(s) && done(s));
+}
+
+async function choose(term: TmuxTerminal, screen: string, label: string): Promise<void> {
+  const { labels } = choices(screen);
+  let { cursor } = choices(screen);
+  const target = labels.indexOf(label);
+  if (target === -1) throw new Error(`no choice "${label}" among ${labels.join(', ')}; the screen:\n${screen}`);
+  while (cursor !== target) {
+    await term.keys(cursor < target ? 'Down' : 'Up');
+    const moved = cursor + (cursor < target ? 1 : -1);
+    cursor = choices(await waitForFrame(term, `the cursor on "${labels[moved] ?? ''}"`, (s) => choices(s).cursor === moved)).cursor;
+  }
+  await term.keys('Enter');
+}
+
+/** Replaces the field's text with `value` (masked when `masked`) and submits it. */
+async function fill(term: TmuxTerminal, screen: string, value: string, masked: boolean): Promise<void> {
+  let current = fieldText(screen) ?? '';
+  // One key per frame: a burst of backspaces can arrive as one chunk that Ink does not split.
+  while (current !== '' && current !== value) {
+    await term.keys('BSpace');
+    const shorter = current.length - 1;
+    current = fieldText(await waitForFrame(term, 'a character erased', (s) => (fieldText(s) ?? '').length === shorter)) ?? '';
+  }
+  if (current !== value && value !== '') {
+    await term.type(value);
+    const shown = masked ? '*'.repeat(value.length) : value;
+    await waitForFrame(term, `"${shown}" in the field`, (s) => fieldText(s) === shown);
+  }
+  await term.keys('Enter');
+}
+
+/**
+ * Answers one question; the screen must show exactly this question (fails with
+ * the screen otherwise). Returns the key of the last screen it acted on.
+ */
+async function answerStep(term: TmuxTerminal, previousKey: string, s: Step): Promise<string> {
+  const screen = await waitForFrame(term, `the question after "${previousKey.split('\n')[1] ?? ''}"`, (x) => screenKey(x) !== previousKey || errorLine(x) !== undefined);
+  const problem = errorLine(screen);
+  if (problem) throw new Error(`the wizard rejected the previous answer (${problem}); the screen:\n${screen}`);
+  if (!header(screen).includes(s.where) || questionOf(screen) !== s.question) {
+    throw new Error(`expected "${s.question}" in "${s.where}"; the wizard asks something else:\n${screen}`);
+  }
+  if (typeof s.answer === 'object') {
+    await choose(term, screen, s.answer.secret);
+    if (s.answer.secret === 'type it now') {
+      const typing = await waitForFrame(term, 'the hidden input', (x) => x.includes('Type it (hidden):'));
+      await fill(term, typing, s.answer.value, true);
+      return screenKey(typing);
+    }
+  } else if (choices(screen).cursor !== -1) {
+    await choose(term, screen, s.answer);
+  } else {
+    await fill(term, screen, s.answer, false);
+  }
+  return screenKey(screen);
+}
+
+// ---- the test ----
+
+const scratch = new Scratch('wizard-tmux');
+const installDir = scratch.path('install');
+let sim: Simulation;
+let term: TmuxTerminal | undefined;
+
+beforeAll(async () => {
+  sim = await startSimulation({ out: scratch.path('sim'), timings: FAST_TIMINGS });
+});
+
+afterAll(async () => {
+  await term?.close();
+  await waitForNoTools(sim.info.kubeconfig, 10_000);
+  await sim.close();
+  scratch.cleanup();
+});
+
+test('a person walks the wizard in a terminal, installs two workspaces, and the saved answers repeat the install', { timeout: 90_000 }, async () => {
+  const env = scratch.env();
+  const args = ['install', '--dir', installDir, '--kubeconfig', sim.info.kubeconfig, '--helm', '.tools/bin/helm', '--kubectl', '.tools/bin/kubectl'];
+  // Only the variables an installer run should see; TERM is the one tmux gives the pane.
+  const command = `env -i TERM="$TERM" ${Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo "EXIT=$?"`;
+  term = await TmuxTerminal.start(command, { cwd: REPO_ROOT, logDir: scratch.root, width: 100, height: 30 });
+  const t = term;
+
+  // The wizard, question by question.
+  let key = '';
+  for (const s of SCRIPT) key = await answerStep(t, key, s);
+  const review = await waitForFrame(t, 'the review, ready to install', (s) => s.includes('8/8 Review') && s.includes('✔ Ready'));
+  expect(review).toMatch(/Workspaces\s+Workspace 1 · ml/);
+  await choose(t, review, 'Install');
+
+  // The install asks before changing the cluster.
+  await t.waitFor('the confirmation', (s) => s.includes('Continue? [y/N]'), { read: 'history', timeoutMs: 20_000 });
+  await t.type('y');
+  await t.keys('Enter');
+  // The marker may follow a prompt on its line when the installer quits without a newline.
+  const end = await t.waitFor('the installer to exit', (s) => /EXIT=\d+$/m.test(s), { read: 'history', timeoutMs: 60_000 });
+  expect(end, end).toMatch(/^\d\d:\d\d:\d\d install finished$/m);
+  expect(end, end).toMatch(/^EXIT=0$/m);
+  expect(end).toContain('https://zenml-pro.sim.example.com');
+
+  // Values files: 0600, the hosts and the typed database passwords (values hold secrets by design).
+  const values = (name: string): string => {
+    const file = join(installDir, 'values', name);
+    expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    return readFileSync(file, 'utf8');
+  };
+  const cp = values('control-plane.yaml');
+  expect(cp).toContain('zenml-pro.sim.example.com');
+  expect(cp).toContain(TYPED.cpDb);
+  for (const [name, db] of [['ml', TYPED.mlDb], ['research', TYPED.researchDb]] as const) {
+    const ws = values(`workspace-${name}.yaml`);
+    expect(ws).toContain(`${name}.sim.example.com`);
+    expect(ws).toContain(db);
+  }
+
+  // The saved answers name the typed secrets by reference only; the values sit in ./secrets, 0600.
+  const answersFile = join(installDir, 'answers.yaml');
+  expect(statSync(answersFile).mode & 0o777).toBe(0o600);
+  const answersText = readFileSync(answersFile, 'utf8');
+  for (const secret of Object.values(TYPED)) expect(answersText).not.toContain(secret);
+  const answers = parse(answersText) as {
+    airGapped: boolean;
+    charts: { controlPlane: string; workspace: string };
+    controlPlane: { database: { password: unknown }; adminPassword: unknown };
+    workspaces: { name: string; database: { name: string; password: unknown }; enrollment: { enrollmentKey: unknown } }[];
+  };
+  const fromFile = (ref: unknown, typed: string): void => {
+    expect(ref).toEqual({ fromFile: expect.stringMatching(/^\.\/secrets\/[\w.-]+$/) as unknown });
+    const file = join(installDir, (ref as { fromFile: string }).fromFile);
+    expect(statSync(file).mode & 0o777, file).toBe(0o600);
+    expect(readFileSync(file, 'utf8').replace(/\n$/, '')).toBe(typed);
+  };
+  fromFile(answers.controlPlane.database.password, TYPED.cpDb);
+  expect(answers.controlPlane.adminPassword).toEqual({ generate: true });
+  expect(answers.workspaces.map((w) => [w.name, w.database.name])).toEqual([['ml', 'zenml_ml'], ['research', 'zenml_research']]);
+  fromFile(answers.workspaces[0]?.database.password, TYPED.mlDb);
+  fromFile(answers.workspaces[0]?.enrollment.enrollmentKey, TYPED.mlKey);
+  fromFile(answers.workspaces[1]?.database.password, TYPED.researchDb);
+  fromFile(answers.workspaces[1]?.enrollment.enrollmentKey, TYPED.researchKey);
+  // Chart paths typed relative to the working directory are saved absolute.
+  expect(answers.airGapped).toBe(true);
+  expect(answers.charts).toEqual({ controlPlane: join(REPO_ROOT, '.tools/charts/zenml-pro-0.93.0.tgz'), workspace: join(REPO_ROOT, '.tools/charts/zenml-0.93.0.tgz') });
+  expect(isAbsolute(answers.charts.controlPlane)).toBe(true);
+
+  // The cluster: one deployed helm release per namespace, its Deployments ready.
+  for (const ns of NAMESPACES) {
+    const releases = sim.kube.list('v1', 'Secret', ns).filter((s) => s.metadata.name?.startsWith('sh.helm.release.v1.'));
+    expect(releases.map((s) => s.metadata.labels?.status), ns).toEqual(['deployed']);
+    const deployments = sim.kube.list('apps/v1', 'Deployment', ns) as { metadata: { name?: string }; spec?: { replicas?: number }; status?: { readyReplicas?: number } }[];
+    expect(deployments.length, ns).toBeGreaterThan(0);
+    for (const d of deployments) expect(d.status?.readyReplicas ?? 0, `${ns}/${d.metadata.name ?? ''}`).toBe(d.spec?.replicas ?? 1);
+  }
+
+  // Nothing typed was ever on the screen: neither in a captured screen nor in any byte written to the terminal.
+  const shown = `${t.screens.join('\n')}\n${t.rawOutput()}`;
+  expect(t.rawOutput()).toContain('install finished');
+  for (const secret of Object.values(TYPED)) expect(shown).not.toContain(secret);
+
+  // The same install again from the saved answers, without a terminal: nothing to do.
+  const again = await runInstall(['install', '--answers', answersFile, '--yes', '--dir', installDir, '--kubeconfig', sim.info.kubeconfig, '--helm', HELM, '--kubectl', KUBECTL], env, 40_000);
+  expect(again.exitCode, again.stderr).toBe(0);
+  expect(again.stdout).toContain('up to date');
+  for (const secret of Object.values(TYPED)) expect(again.stdout + again.stderr).not.toContain(secret);
+});
