@@ -161,9 +161,13 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     const emitLine = (line: string): void => {
       process.stdout.write(`${line}\n`);
     };
+    // On a terminal the live Ink view draws the events; otherwise plain lines, or NDJSON with --output json.
+    const live = !json && Boolean(process.stdout.isTTY);
+    const viewers = new Set<(event: EngineEvent) => void>();
     const emit = (event: EngineEvent): void => {
       log.write(JSON.stringify(event), 'event');
       if (json) emitLine(redactor.scrub(jsonLine(event)));
+      else if (live) for (const viewer of viewers) viewer(redactor.scrubObject(event));
       else for (const line of plainLines(event)) emitLine(redactor.scrub(line));
     };
 
@@ -194,6 +198,20 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    let view: Promise<unknown> | undefined;
+    if (live) {
+      const { renderProgress } = await import('../ui/progress/render-progress.js');
+      view = renderProgress((sink) => {
+        viewers.add(sink);
+        return () => viewers.delete(sink);
+      });
+    }
+    const finish = async (event: EngineEvent, code: number): Promise<number> => {
+      emit(event);
+      await view;
+      log.close();
+      return code;
+    };
     emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: existing !== undefined });
 
     // Copy-pasteable: quoted, and with the helm/kubectl this run used (they may not be on PATH).
@@ -213,20 +231,15 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
       watchIntervalMs: 1000,
       readyTimeoutMs: 120_000,
       report: () => installReport(loaded.answers, dir),
+      identity,
     });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
 
     if (result.outcome === 'done' || result.outcome === 'up-to-date') {
-      emit({ type: 'run-finished', at: now(), outcome: result.outcome, ...(result.report ? { report: result.report } : {}) });
-      log.close();
-      return ExitCode.ok;
+      return finish({ type: 'run-finished', at: now(), outcome: result.outcome, ...(result.report ? { report: result.report } : {}) }, ExitCode.ok);
     }
-    if (result.outcome === 'interrupted') {
-      emit({ type: 'run-finished', at: now(), outcome: 'interrupted', resumeCommand });
-      log.close();
-      return ExitCode.interrupted;
-    }
+    if (result.outcome === 'interrupted') return finish({ type: 'run-finished', at: now(), outcome: 'interrupted', resumeCommand }, ExitCode.interrupted);
     let bundlePath: string | undefined;
     try {
       const entries = await collectBundleEntries(dir, plan, cluster, log.path, [`outcome: ${result.outcome}`, `failed step: ${result.failedStep ?? '?'}`, `message: ${result.message ?? ''}`]);
@@ -235,9 +248,10 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
       const why = error instanceof SupportBundleSecretError ? error.message : error instanceof Error ? error.message : String(error);
       log.write(`support bundle not written: ${why}`);
     }
-    emit({ type: 'run-finished', at: now(), outcome: 'failed', resumeCommand, ...(bundlePath ? { supportBundle: bundlePath } : {}) });
-    log.close();
-    return result.outcome === 'blocked' ? ExitCode.blockedByCheck : ExitCode.stepFailed;
+    return finish(
+      { type: 'run-finished', at: now(), outcome: 'failed', resumeCommand, ...(bundlePath ? { supportBundle: bundlePath } : {}) },
+      result.outcome === 'blocked' ? ExitCode.blockedByCheck : ExitCode.stepFailed,
+    );
   } finally {
     lock.release();
   }

@@ -33,6 +33,13 @@ export interface HelmReleaseStatus {
   readonly chartVersion: string | undefined;
 }
 
+export interface ClusterFacts {
+  readonly server: string;
+  readonly uid: string | undefined;
+  readonly gitVersion: string;
+  readonly minor: number;
+}
+
 export interface CallHooks {
   readonly signal?: AbortSignal;
   readonly onCommand?: (commandLine: string) => void;
@@ -74,9 +81,10 @@ export class Cluster {
     };
     if (!options.retry) return once();
     return retryTransient(() => once(), {
-      attempts: 5,
-      baseDelayMs: 300,
-      maxDelayMs: 4000,
+      // About 6 to 12 s in all: rides out an API server restart or a load balancer failover.
+      attempts: 6,
+      baseDelayMs: 500,
+      maxDelayMs: 5000,
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(hooks.onRetry ? { onRetry: (info: { attempt: number; reason: string; delayMs: number }) => hooks.onRetry?.(info.attempt, info.reason, info.delayMs) } : {}),
     });
@@ -99,10 +107,12 @@ export class Cluster {
   }
 
   /** Server version, API URL and a stable cluster identity (the kube-system namespace uid). */
-  async identify(hooks: CallHooks): Promise<{ server: string; uid: string | undefined; gitVersion: string; minor: number }> {
-    const version = await this.kubectlJson<{ serverVersion?: { gitVersion?: string; minor?: string } }>(versionArgs().slice(0, -2), hooks, 'reading the cluster version');
-    const config = await this.kubectlJson<{ clusters?: { cluster?: { server?: string } }[] }>(['config', 'view', '--minify'], hooks, 'reading the kubeconfig');
-    const ns = await this.call('kubectl', clusterUidArgs(), hooks, { retry: true });
+  async identify(hooks: CallHooks): Promise<ClusterFacts> {
+    const [version, config, ns] = await Promise.all([
+      this.kubectlJson<{ serverVersion?: { gitVersion?: string; minor?: string } }>(versionArgs().slice(0, -2), hooks, 'reading the cluster version'),
+      this.kubectlJson<{ clusters?: { cluster?: { server?: string } }[] }>(['config', 'view', '--minify'], hooks, 'reading the kubeconfig'),
+      this.call('kubectl', clusterUidArgs(), hooks, { retry: true }),
+    ]);
     return {
       server: config.clusters?.[0]?.cluster?.server ?? 'unknown',
       uid: ns.exitCode === 0 && ns.stdout.trim() ? ns.stdout.trim() : undefined,
@@ -176,8 +186,10 @@ export class Cluster {
       `reading the state of namespace ${namespace}`,
     );
     const items = list.items ?? [];
-    const secrets = await this.call('kubectl', ['get', 'secrets', '--namespace', namespace, '-o', 'jsonpath={.items[*].metadata.name}'], hooks, { retry: true });
     const pods = items.filter((i) => i.kind === 'Pod') as PodObject[];
+    // Secret names only matter to an image pull diagnosis (is the pull secret there?): read them only then.
+    const pulling = pods.some((p) => p.status?.containerStatuses?.some((c) => /ImagePull/.test(c.state?.waiting?.reason ?? '')));
+    const secrets = pulling ? await this.call('kubectl', ['get', 'secrets', '--namespace', namespace, '-o', 'jsonpath={.items[*].metadata.name}'], hooks, { retry: true }) : undefined;
     const logs = new Map<string, string[]>();
     for (const pod of pods) {
       const crashing = pod.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff');
@@ -193,7 +205,7 @@ export class Cluster {
       jobs: items.filter((i) => i.kind === 'Job'),
       deployments: items.filter((i) => i.kind === 'Deployment'),
       events: items.filter((i) => i.kind === 'Event'),
-      secretNames: secrets.exitCode === 0 ? secrets.stdout.split(/\s+/).filter(Boolean) : [],
+      secretNames: secrets?.exitCode === 0 ? secrets.stdout.split(/\s+/).filter(Boolean) : [],
       logs,
     };
   }

@@ -6,7 +6,7 @@ import { canonicalJson, sha256 } from '../plan/install-plan.js';
 import { DIGEST_ANNOTATION } from '../plan/manifests.js';
 import type { Plan, ReleaseSpec, Step } from '../plan/steps.js';
 import { transientFailureReason } from '../tools/exec.js';
-import { ToolError, type CallHooks, type Cluster } from './cluster.js';
+import { ToolError, type CallHooks, type Cluster, type ClusterFacts } from './cluster.js';
 import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis, type FailFastPolicy } from './diagnose.js';
 import { now, type EventSink } from './events.js';
 import { runningHelmFor } from './helm-processes.js';
@@ -27,6 +27,8 @@ export interface RunnerOptions {
   readonly watchIntervalMs: number;
   /** How long a ready check waits for deployments after helm returned. */
   readonly readyTimeoutMs: number;
+  /** The cluster as already identified by the caller (saves the same reads again). */
+  readonly identity?: ClusterFacts;
   /** Builds the report lines at the end. */
   readonly report: () => readonly string[];
 }
@@ -124,7 +126,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     const a = step.action;
     switch (a.type) {
       case 'check-target': {
-        const id = await o.cluster.identify(hooks);
+        const id = o.identity ?? (await o.cluster.identify(hooks));
         if (id.minor > 0 && id.minor < MIN_KUBERNETES_MINOR) {
           throw new StepFailure(`the cluster runs Kubernetes ${id.gitVersion}; ZenML Pro needs 1.${MIN_KUBERNETES_MINOR} or newer`, ['upgrade the cluster, or point the installer at another one'], [], true);
         }
@@ -234,12 +236,15 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     let helmDone = false;
     // Stop early only on failures this helm run causes or meets again, not on a pod still backing off from a fixed one.
     const since = new Date();
+    // Stopped the moment helm returns, so no read or sleep of the watcher delays the next step.
+    const watchStop = new AbortController();
+    helmAbort.signal.addEventListener('abort', () => watchStop.abort(), { once: true });
     const watcher = (async () => {
-      while (!helmDone && !helmAbort.signal.aborted) {
-        await sleep(o.watchIntervalMs, helmAbort.signal);
-        if (helmDone || helmAbort.signal.aborted) break;
+      while (!helmDone && !watchStop.signal.aborted) {
+        await sleep(o.watchIntervalMs, watchStop.signal);
+        if (helmDone || watchStop.signal.aborted) break;
         try {
-          const seenNow = await observe(step, spec.namespace, spec.deployments, migrationJobs, seen, { ...hooks, signal: helmAbort.signal, onCommand: undefined, onLine: undefined }, since);
+          const seenNow = await observe(step, spec.namespace, spec.deployments, migrationJobs, seen, { ...hooks, signal: watchStop.signal, onCommand: undefined, onLine: undefined }, since);
           if (seenNow.fatal.length > 0 && !helmDone) {
             fatal = seenNow.fatal;
             helmAbort.abort();
@@ -255,6 +260,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       result = await o.cluster.helmUpgrade(spec, { ...hooks, signal: helmAbort.signal });
     } finally {
       helmDone = true;
+      watchStop.abort();
       o.signal.removeEventListener('abort', onRunAbort);
       await watcher;
     }
@@ -278,6 +284,9 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       ];
       throw new StepFailure(`helm upgrade --install ${spec.release} failed (exit ${result.exitCode ?? result.signal ?? '?'}):\n${tail}`, next, diagnoses);
     }
+    // helm prints the revision it wrote; ask only when it did not.
+    const printed = /^REVISION: (\d+)$/m.exec(result.stdout)?.[1];
+    if (printed) return { revision: printed, chartVersion: spec.version };
     const status = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
     return { revision: String(status?.revision ?? ''), chartVersion: status?.chartVersion ?? '' };
   };
@@ -286,7 +295,8 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     const until = Date.now() + o.readyTimeoutMs;
     const seen = new Set<string>();
     for (;;) {
-      const { fatal, ready } = await observe(step, namespace, deployments, new Set(), seen, hooks);
+      // The JSON of every read is no output worth showing or logging line by line.
+      const { fatal, ready } = await observe(step, namespace, deployments, new Set(), seen, { ...hooks, onLine: undefined });
       if (ready) return;
       if (fatal.length > 0) throw new StepFailure(`${fatal[0]?.summary ?? 'not ready'}`, fatal[0]?.next ?? [], fatal);
       if (Date.now() > until) {
