@@ -60,6 +60,8 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
       .option('--kubectl <path>', 'kubectl binary (default: kubectl on PATH)')
       .option('--parallel <n>', 'workspaces installed at the same time', '2')
       .option('--unschedulable-grace <seconds>', 'how long a pod may stay unschedulable before the install stops', '60')
+      .option('--resolve <host=address:port...>', 'reach a host at another address for the health checks (like curl --resolve)')
+      .option('--ca-file <file>', 'extra CA certificate the health checks trust')
       .addHelpText('after', '\nRun it again after any failure or interruption: verified steps are skipped, the rest is redone.')
       .action(async (opts: Omit<InstallOptions, 'answers'> & { answers?: string }) => {
         process.exitCode = await installWithWizard(opts);

@@ -15,6 +15,7 @@ import { acquireLock, LockHeldError } from '../engine/lock.js';
 import { prepare, type Prepared } from '../engine/prepare.js';
 import { Redactor } from '../engine/redact.js';
 import { jsonLine, plainLines } from '../engine/render-events.js';
+import type { HealthOptions } from '../engine/health.js';
 import { installReport } from '../engine/report.js';
 import { runPlan } from '../engine/runner.js';
 import { writeSupportBundle, SupportBundleSecretError } from '../engine/support-bundle.js';
@@ -37,6 +38,23 @@ export interface InstallOptions {
   readonly kubectl?: string;
   readonly parallel?: string;
   readonly unschedulableGrace?: string;
+  /** host=address:port overrides for the health checks (like curl --resolve). */
+  readonly resolve?: readonly string[];
+  /** Extra CA certificate file trusted by the health checks. */
+  readonly caFile?: string;
+}
+
+function healthOptions(loaded: LoadedAnswers, options: InstallOptions): HealthOptions {
+  const resolve = new Map<string, string>();
+  for (const entry of options.resolve ?? []) {
+    const [host, address] = entry.split('=');
+    if (!host || !address || !/^[^:]+:\d+$/.test(address)) throw new UserError(`--resolve ${entry}: expected host=address:port, e.g. zenml.example.com=10.0.0.5:443`);
+    resolve.set(host, address);
+  }
+  const tls = loaded.answers.cluster.tls;
+  const caFiles = [options.caFile, tls.ca !== 'public' ? tls.caFile && loaded.resolvePath(tls.caFile) : undefined].filter((f): f is string => Boolean(f));
+  const ca = caFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
+  return { resolve, ...(ca ? { ca } : {}) };
 }
 
 const DIGEST_KEY = 'installer.digestKey';
@@ -232,6 +250,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
       readyTimeoutMs: 120_000,
       report: () => installReport(loaded.answers, dir),
       identity,
+      health: healthOptions(loaded, options),
     });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

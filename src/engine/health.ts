@@ -31,11 +31,13 @@ export async function checkHealth(url: string, options: HealthOptions = {}): Pro
     address = host ?? address;
     port = Number(p ?? port);
   } else {
-    try {
-      address = (await lookup(target.hostname)).address;
-    } catch {
-      return { state: 'unresolved', host: target.hostname };
-    }
+    // A jump host without a reachable DNS server can hang in lookup for many seconds: bound it.
+    const found = await Promise.race([
+      lookup(target.hostname).then((r) => r.address, () => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), options.timeoutMs ?? 5000).unref()),
+    ]);
+    if (found === undefined) return { state: 'unresolved', host: target.hostname };
+    address = found;
   }
   return new Promise((resolve) => {
     const req = request(

@@ -9,6 +9,7 @@ import { transientFailureReason } from '../tools/exec.js';
 import { ToolError, type CallHooks, type Cluster, type ClusterFacts } from './cluster.js';
 import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis, type FailFastPolicy } from './diagnose.js';
 import { now, type EventSink } from './events.js';
+import { checkHealth, type HealthOptions } from './health.js';
 import { runningHelmFor } from './helm-processes.js';
 import type { JournalStore } from './journal.js';
 
@@ -27,6 +28,8 @@ export interface RunnerOptions {
   readonly watchIntervalMs: number;
   /** How long a ready check waits for deployments after helm returned. */
   readonly readyTimeoutMs: number;
+  /** How /health is reached: address overrides (rehearsals) and extra CA certificates. */
+  readonly health?: HealthOptions;
   /** The cluster as already identified by the caller (saves the same reads again). */
   readonly identity?: ClusterFacts;
   /** Builds the report lines at the end. */
@@ -145,7 +148,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
         return releaseStep(step, a.spec, hooks);
       case 'wait-ready':
         await waitReady(step, a.namespace, a.deployments, hooks);
-        return {};
+        return { health: await waitHealthy(step, a.healthUrl) };
       case 'manual-enrollment':
         return { workspaceId: a.workspaceId };
       case 'report':
@@ -304,6 +307,31 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       }
       await sleep(o.watchIntervalMs, o.signal);
       if (o.signal.aborted) throw new Interrupted();
+    }
+  };
+
+  /** The server answers https://<host>/health; a host without DNS yet is reported, not failed. */
+  const waitHealthy = async (step: Step, url: string): Promise<string> => {
+    const until = Date.now() + o.readyTimeoutMs;
+    for (;;) {
+      const r = await checkHealth(url, { ...o.health, signal: o.signal });
+      if (o.signal.aborted) throw new Interrupted();
+      if (r.state === 'healthy') {
+        emit({ type: 'notice', at: now(), stepId: step.id, message: `${url} answers ${r.status}` });
+        return 'healthy';
+      }
+      if (r.state === 'unresolved') {
+        emit({ type: 'notice', at: now(), stepId: step.id, message: `${r.host} does not resolve from this machine yet: create its DNS record (see the report), then check ${url}` });
+        return 'dns-pending';
+      }
+      if (Date.now() > until) {
+        const why = r.state === 'unhealthy' ? `answers ${r.status}${r.body ? `: ${r.body.slice(0, 200)}` : ''}` : `is unreachable: ${r.error}`;
+        throw new StepFailure(`${url} ${why}`, [
+          /certificate/i.test(why) ? 'the certificate is not trusted here: for a private CA set cluster.tls.ca and caFile in the answers' : 'check the ingress controller and the ingress of this host: kubectl get ingress -A',
+          'the pods are ready, so the server itself runs: the path from the ingress to it is the suspect',
+        ]);
+      }
+      await sleep(o.watchIntervalMs, o.signal);
     }
   };
 
