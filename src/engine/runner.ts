@@ -6,7 +6,7 @@ import { canonicalJson, sha256 } from '../plan/install-plan.js';
 import { DIGEST_ANNOTATION } from '../plan/manifests.js';
 import type { Plan, ReleaseSpec, Step } from '../plan/steps.js';
 import { transientFailureReason } from '../tools/exec.js';
-import { ToolError, type CallHooks, type Cluster, type ClusterFacts } from './cluster.js';
+import { ToolError, type CallHooks, type Cluster, type ClusterFacts, type HelmReleaseStatus } from './cluster.js';
 import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis, type FailFastPolicy } from './diagnose.js';
 import { now, type EventSink } from './events.js';
 import { checkHealth, type HealthOptions } from './health.js';
@@ -73,6 +73,8 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
   let failure: { step: Step; error: StepFailure } | undefined;
   let interruptedAt: Step | undefined;
   const reportHolder: { lines?: readonly string[] } = {};
+  /** Release status read by a step's probe, reused by its recovery check. */
+  const probedStatus = new Map<string, HelmReleaseStatus | undefined>();
 
   const hooksFor = (step: Step, signal: AbortSignal): CallHooks => ({
     signal,
@@ -114,6 +116,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       }
       case 'helm-release': {
         const status = await o.cluster.helmStatus(a.spec.release, a.spec.namespace, hooks);
+        probedStatus.set(step.id, status);
         if (status?.status !== 'deployed' || status.chartVersion !== a.spec.version) return undefined;
         const live = await o.cluster.helmValues(a.spec.release, a.spec.namespace, hooks);
         return sha256(canonicalJson(live)) === a.spec.valuesDigest ? `revision ${status.revision} is deployed with these values (verified on the cluster)` : undefined;
@@ -191,7 +194,9 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       }
       if (o.signal.aborted) throw new Interrupted();
     }
-    const status = await o.cluster.helmStatus(spec.release, spec.namespace, hooks);
+    // Without a helm of ours that just finished, the status read by this step's probe is still current.
+    const status = waited || !probedStatus.has(step.id) ? await o.cluster.helmStatus(spec.release, spec.namespace, hooks) : probedStatus.get(step.id);
+    probedStatus.delete(step.id);
     if (!status?.status.startsWith('pending-')) return waited || status?.status === 'deployed';
     const prior = journal.step(step.id)?.state;
     const ours = prior === 'running' || prior === 'interrupted' || prior === 'failed';

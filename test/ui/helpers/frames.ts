@@ -13,8 +13,8 @@ const ANSI = /\u001B\[[0-9;?]*[A-Za-z]/g;
 
 export const stripAnsi = (text: string): string => text.replace(ANSI, '');
 
-/** Polls `read` until `done` holds, failing with the last frame after `timeoutMs`. */
-export async function waitFor(read: () => string, done: (frame: string) => boolean, timeoutMs = 3000): Promise<string> {
+/** Polls `read` until `done` holds, failing with the last frame after `timeoutMs` (generous: CI runs helm beside these tests on 2 cores). */
+export async function waitFor(read: () => string, done: (frame: string) => boolean, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = read();
