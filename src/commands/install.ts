@@ -3,6 +3,7 @@
 import { randomBytes, createHmac } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import { secretSlots } from '../answers/secrets.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
@@ -204,6 +205,8 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     const journal = await JournalStore.open(dir, { answersDigest, cluster: clusterId }, redactor);
     if (existing && existing.answersDigest !== answersDigest) await journal.setAnswersDigest(answersDigest);
     const abort = new AbortController();
+    // Every helm/kubectl call of every parallel step listens on this one signal.
+    setMaxListeners(100, abort.signal);
     let signals = 0;
     const onSignal = (): void => {
       signals += 1;

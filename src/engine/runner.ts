@@ -60,10 +60,16 @@ export class StepFailure extends Error {
 
 class Interrupted extends Error {}
 
+/** Waits `ms`, or less if `signal` aborts; leaves no listener behind (the run's signal outlives many sleeps). */
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    const done = (): void => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 export async function runPlan(o: RunnerOptions): Promise<RunResult> {
