@@ -3,24 +3,31 @@
 // while it lives. Linux /proc only; elsewhere none are found.
 import { readdirSync, readFileSync } from 'node:fs';
 
-export function runningHelmFor(release: string, namespace: string): number | undefined {
+/** Every process's pid and argv, as /proc shows them (empty where there is no /proc). */
+export function processArgvs(): { pid: number; argv: string[] }[] {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   } catch {
-    return undefined;
+    return [];
   }
+  const out: { pid: number; argv: string[] }[] = [];
   for (const pid of pids) {
-    if (Number(pid) === process.pid) continue;
-    let argv: string[];
     try {
-      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      out.push({ pid: Number(pid), argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0) });
     } catch {
-      continue;
+      // The process ended while we looked.
     }
+  }
+  return out;
+}
+
+export function runningHelmFor(release: string, namespace: string): number | undefined {
+  for (const { pid, argv } of processArgvs()) {
+    if (pid === process.pid) continue;
     const isHelm = /(^|\/)helm3?$/.test(argv[0] ?? '');
     const ns = argv.indexOf('--namespace');
-    if (isHelm && argv.includes('upgrade') && argv.includes(release) && ns !== -1 && argv[ns + 1] === namespace) return Number(pid);
+    if (isHelm && argv.includes('upgrade') && argv.includes(release) && ns !== -1 && argv[ns + 1] === namespace) return pid;
   }
   return undefined;
 }

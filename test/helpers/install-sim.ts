@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { processArgvs } from '../../src/engine/helm-processes.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { RESOURCE_TYPES } from '../../src/sim/kube/registry.js';
 import type { KubeObject, SimTimings } from '../../src/sim/kube/index.js';
@@ -350,17 +351,10 @@ const TOOL_NAME = /\.tools\/bin\/(helm3?|kubectl)$/;
 /** helm and kubectl processes (from .tools/bin) whose argv names `marker` (e.g. a simulation's kubeconfig). */
 export function toolProcesses(marker: string): ToolProcess[] {
   const found: ToolProcess[] = [];
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
-    return found;
-  }
-  for (const pid of pids) {
+  for (const { pid, argv } of processArgvs()) {
+    if (!TOOL_NAME.test(argv[0] ?? '') || !argv.includes(marker)) continue;
     try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
-      if (!TOOL_NAME.test(argv[0] ?? '') || !argv.includes(marker)) continue;
-      found.push({ pid: Number(pid), argv, environ: readFileSync(`/proc/${pid}/environ`, 'utf8') });
+      found.push({ pid, argv, environ: readFileSync(`/proc/${pid}/environ`, 'utf8') });
     } catch {
       // The process ended while we looked.
     }

@@ -217,3 +217,24 @@ export function writeDemoChart(dir: string, options: { kubeVersion?: string } = 
   writeFileSync(values2, 'replicas: 2\nimage: zenmldocker/zenml-server:0.91.0\npassword: second\n', { mode: 0o600 });
   return { chart, values1, values2 };
 }
+
+/** A one-container Deployment manifest (YAML) for tests; `container` defaults to the deployment name. */
+export function deploymentYaml(name: string, namespace: string, image: string, options: { replicas?: number; container?: string } = {}): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: ${namespace}
+spec:
+  replicas: ${options.replicas ?? 1}
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+        - name: ${options.container ?? name}
+          image: ${image}
+`;
+}

@@ -1,7 +1,7 @@
 // Each injected fault, observed through the real binaries the way it shows on
 // a real cluster.
 import { afterEach, describe, expect, it } from 'vitest';
-import { setupKubeSim, writeDemoChart, type KubeSimHarness, type RunResult } from '../helpers/kube-sim.js';
+import { deploymentYaml, setupKubeSim, writeDemoChart, type KubeSimHarness, type RunResult } from '../helpers/kube-sim.js';
 
 const kube = setupKubeSim();
 
@@ -9,28 +9,8 @@ afterEach(() => {
   kube.sim.faults.clear();
 });
 
-const deployment = (name: string, namespace: string, image: string): string => `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${namespace}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: ${namespace}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-        - name: ${name}
-          image: ${image}
-`;
+const deployment = (name: string, namespace: string, image: string): string =>
+  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n---\n${deploymentYaml(name, namespace, image)}`;
 
 /** Re-runs `attempt` until `done` holds or `ms` pass; returns the last result. */
 async function eventually(attempt: () => Promise<RunResult>, done: (r: RunResult) => boolean, ms = 8000): Promise<RunResult> {

@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { setupKubeSim } from '../helpers/kube-sim.js';
+import { deploymentYaml, setupKubeSim } from '../helpers/kube-sim.js';
 
 const kube = setupKubeSim();
 
@@ -22,23 +22,7 @@ data:
   password: c2ltdWxhdGVk
 `;
 
-const deployment = (name: string, image: string, replicas = 1): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: kubectl-demo
-spec:
-  replicas: ${replicas}
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-    spec:
-      containers:
-        - name: main
-          image: ${image}
-`;
+const deployment = (name: string, image: string, replicas = 1): string => deploymentYaml(name, 'kubectl-demo', image, { replicas, container: 'main' });
 
 describe('kubectl against the simulated API', () => {
   it('applies a Namespace and a Secret from stdin, and re-applies idempotently', async () => {
