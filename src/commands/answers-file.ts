@@ -22,6 +22,13 @@ function resolverFor(file: string): (p: string) => string {
   };
 }
 
+/** The user error for a file the answers name but that cannot be read (certificates, CA bundles), if it is one. */
+export function unreadableNamedFile(error: unknown, answersFile: string): UserError | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (!e.code || !e.path) return undefined;
+  return new UserError(`cannot read ${e.path} (${e.code}), named in ${answersFile}`, ['check the path (relative paths start at the answers file folder)']);
+}
+
 /** Answers already validated elsewhere (the wizard), as if read from `file`. */
 export function loadedFromAnswers(answers: Answers, file: string, text: string): LoadedAnswers {
   return { answers, warnings: [], file, text, resolvePath: resolverFor(file) };

@@ -5,7 +5,6 @@ import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
-import { secretSlots } from '../answers/secrets.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
 import { Cluster, ToolError, type Tools } from '../engine/cluster.js';
 import { collectBundleEntries } from '../engine/collect-bundle.js';
@@ -24,7 +23,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { buildInstallPlan, canonicalJson, PlanError, sha256 } from '../plan/install-plan.js';
 import type { Plan, Target } from '../plan/steps.js';
 import { shellLine } from '../tools/argv.js';
-import { loadAnswersFile, type LoadedAnswers } from './answers-file.js';
+import { loadAnswersFile, unreadableNamedFile, type LoadedAnswers } from './answers-file.js';
 import type { Output } from './output.js';
 import { resolveTarget } from './target.js';
 
@@ -101,9 +100,7 @@ export async function planFor(loaded: LoadedAnswers, dir: string, target: Target
     return { plan, prepared };
   } catch (error) {
     if (error instanceof PlanError) throw new UserError(error.message);
-    const e = error as NodeJS.ErrnoException;
-    if (e.code && e.path) throw new UserError(`cannot read ${e.path} (${e.code}), named in ${loaded.file}`, ['check the path (relative paths start at the answers file folder)']);
-    throw error;
+    throw unreadableNamedFile(error, loaded.file) ?? error;
   }
 }
 
@@ -141,7 +138,6 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     const target = resolveTarget(loaded, options);
     const { plan, prepared } = await planFor(loaded, dir, target, true);
     const redactor = redactorFor(loaded, prepared);
-    for (const slot of secretSlots(loaded.answers)) if (!prepared.secrets.has(slot.key)) throw new Error(`internal: ${slot.key} unresolved`);
 
     const valuesDir = join(dir, 'values');
     mkdirSync(valuesDir, { recursive: true, mode: 0o700 });

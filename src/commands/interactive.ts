@@ -20,13 +20,16 @@ export interface WizardOutcome {
   readonly answersFile?: string;
 }
 
+/** Where a typed secret is kept in the install directory (relative to it), by its env name. */
+const typedSecretFile = (envName: string): string => `secrets/${envName.toLowerCase().replaceAll('_', '-')}`;
+
 /** Walks `raw` and turns `{ fromEnv: NAME }` of typed secrets into `{ fromFile: ./secrets/<name> }`. */
 function secretsToFiles(raw: unknown, typed: ReadonlyMap<string, string>): unknown {
   if (Array.isArray(raw)) return raw.map((v) => secretsToFiles(v, typed));
   if (raw === null || typeof raw !== 'object') return raw;
   const obj = raw as Record<string, unknown>;
   const env = obj.fromEnv;
-  if (typeof env === 'string' && Object.keys(obj).length === 1 && typed.has(env)) return { fromFile: `./secrets/${env.toLowerCase().replaceAll('_', '-')}` };
+  if (typeof env === 'string' && Object.keys(obj).length === 1 && typed.has(env)) return { fromFile: `./${typedSecretFile(env)}` };
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, secretsToFiles(v, typed)]));
 }
 
@@ -92,7 +95,7 @@ export async function runInteractive(options: { answers?: string | undefined; di
   if (result.action === 'cancel' && Object.keys(result.raw).length <= 1) return { action: 'cancel' };
   mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
   for (const [name, value] of result.typedSecrets) {
-    await writeFileAtomic(join(dir, 'secrets', name.toLowerCase().replaceAll('_', '-')), `${value}\n`, { mode: 0o600 });
+    await writeFileAtomic(join(dir, typedSecretFile(name)), `${value}\n`, { mode: 0o600 });
   }
   const answersFile = join(dir, 'answers.yaml');
   const header = '# Answers saved by the zenml-pro-installer wizard. Secrets you typed are in ./secrets (0600);\n# repeat this install with: zenml-pro-installer install --answers ' + answersFile + '\n';

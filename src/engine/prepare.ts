@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolveSecrets } from '../answers/secrets.js';
 import { formatProblems } from '../answers/load.js';
-import type { LoadedAnswers } from '../commands/answers-file.js';
+import { unreadableNamedFile, type LoadedAnswers } from '../commands/answers-file.js';
 import { UserError } from '../errors.js';
 import { renderReleases, type RenderedRelease } from '../render/render.js';
 import { templates } from '../render/templates.js';
@@ -59,9 +59,7 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
       ...(options.enrollments ? { enrollments: options.enrollments } : {}),
     });
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.code && e.path) throw new UserError(`cannot read ${e.path} (${e.code}), named in ${loaded.file}`, ['check the path (relative paths start at the answers file folder)']);
-    throw error;
+    throw unreadableNamedFile(error, loaded.file) ?? error;
   }
   return { secrets: resolved.values, releases, createdSecrets: resolved.created, generated };
 }

@@ -209,17 +209,19 @@ describe('runTool', () => {
   });
 });
 
+/** A finished tool run that printed `stderr`; only the fields the classifier reads matter. */
+const toolResult = (stderr: string, exitCode = 1): ToolResult => ({
+  exitCode,
+  signal: undefined,
+  stdout: '',
+  stderr,
+  durationMs: 1,
+  canceled: false,
+  timedOut: false,
+  commandLine: 'kubectl apply',
+});
+
 describe('transient failure classification', () => {
-  const failed = (stderr: string): ToolResult => ({
-    exitCode: 1,
-    signal: undefined,
-    stdout: '',
-    stderr,
-    durationMs: 1,
-    canceled: false,
-    timedOut: false,
-    commandLine: 'x',
-  });
 
   // Lines printed by kubectl 1.34 / helm 3.18 / helm 4.1 (most captured from the real binaries; see the live tests below).
   const transient: [string, string][] = [
@@ -250,16 +252,16 @@ describe('transient failure classification', () => {
   ];
 
   it.each(transient)('transient: %s', (line, id) => {
-    expect(transientFailureReason(failed(line))).toBe(id);
+    expect(transientFailureReason(toolResult(line))).toBe(id);
   });
 
   it.each(permanent)('not transient: %s', (line) => {
-    expect(isTransientFailure(failed(line))).toBe(false);
+    expect(isTransientFailure(toolResult(line))).toBe(false);
   });
 
   it('never calls success or a cancellation transient', () => {
-    expect(isTransientFailure({ ...failed('connection refused'), exitCode: 0 })).toBe(false);
-    expect(isTransientFailure({ ...failed('connection refused'), canceled: true })).toBe(false);
+    expect(isTransientFailure({ ...toolResult('connection refused'), exitCode: 0 })).toBe(false);
+    expect(isTransientFailure({ ...toolResult('connection refused'), canceled: true })).toBe(false);
   });
 
   it('has unique pattern ids', () => {
@@ -330,19 +332,9 @@ describe('transient failure classification', () => {
 });
 
 describe('retryTransient', () => {
-  const result = (stderr: string, exitCode = 1): ToolResult => ({
-    exitCode,
-    signal: undefined,
-    stdout: '',
-    stderr,
-    durationMs: 1,
-    canceled: false,
-    timedOut: false,
-    commandLine: 'kubectl apply',
-  });
 
   it('retries transient failures with growing, jittered delays until success', async () => {
-    const outcomes = [result('connection refused'), result('etcdserver: leader changed'), result('', 0)];
+    const outcomes = [toolResult('connection refused'), toolResult('etcdserver: leader changed'), toolResult('', 0)];
     const retries: { attempt: number; delayMs: number; reason: string }[] = [];
     let calls = 0;
     const final = await retryTransient(() => Promise.resolve(outcomes[calls++]!), {
@@ -363,7 +355,7 @@ describe('retryTransient', () => {
   it('keeps jitter within the upper half of a capped exponential ceiling', async () => {
     const delays: number[] = [];
     for (const random of [() => 0, () => 0.999]) {
-      await retryTransient(() => Promise.resolve(result('i/o timeout')), {
+      await retryTransient(() => Promise.resolve(toolResult('i/o timeout')), {
         attempts: 6,
         baseDelayMs: 4,
         maxDelayMs: 20,
@@ -376,11 +368,11 @@ describe('retryTransient', () => {
 
   it('does not retry a permanent failure and gives up after the given attempts', async () => {
     let calls = 0;
-    const permanent = await retryTransient(() => (calls++, Promise.resolve(result('Error from server (Forbidden): no'))), { attempts: 5, baseDelayMs: 1, maxDelayMs: 1 });
+    const permanent = await retryTransient(() => (calls++, Promise.resolve(toolResult('Error from server (Forbidden): no'))), { attempts: 5, baseDelayMs: 1, maxDelayMs: 1 });
     expect(calls).toBe(1);
     expect(permanent.stderr).toContain('Forbidden');
     calls = 0;
-    const exhausted = await retryTransient(() => (calls++, Promise.resolve(result('connection refused'))), { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 });
+    const exhausted = await retryTransient(() => (calls++, Promise.resolve(toolResult('connection refused'))), { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 });
     expect(calls).toBe(3);
     expect(isTransientFailure(exhausted)).toBe(true);
   });
@@ -390,7 +382,7 @@ describe('retryTransient', () => {
     let calls = 0;
     const started = Date.now();
     setTimeout(() => controller.abort(), 50);
-    const last = await retryTransient(() => (calls++, Promise.resolve(result('connection refused'))), {
+    const last = await retryTransient(() => (calls++, Promise.resolve(toolResult('connection refused'))), {
       attempts: 10,
       baseDelayMs: 10_000,
       maxDelayMs: 10_000,
