@@ -51,7 +51,7 @@ try {
   const plan = JSON.parse(spawnSync(process.execPath, [bin, 'plan', '--answers', answers, '--dir', rendered, '--output', 'json'], { encoding: 'utf8' }).stdout);
   const charts = join(root, '.tools', 'charts');
   const releases = [
-    { name: 'zenml-pro', ns: 'zenml-pro', chart: join(charts, 'zenml-pro-0.93.0.tgz'), values: 'control-plane.yaml', deployments: ['zenml-pro', 'zenml-pro-dashboard'] },
+    { name: 'zenml-pro', ns: 'zenml-pro', chart: join(charts, 'zenml-pro-0.13.0.tgz'), values: 'control-plane.yaml', deployments: ['zenml-pro', 'zenml-pro-dashboard'] },
     { name: 'zenml', ns: 'zenml-workspace-ml', chart: join(charts, 'zenml-0.93.0.tgz'), values: 'workspace-ml.yaml', deployments: ['zenml'] },
     { name: 'zenml', ns: 'zenml-workspace-research', chart: join(charts, 'zenml-0.93.0.tgz'), values: 'workspace-research.yaml', deployments: ['zenml'] },
   ];

@@ -21,12 +21,13 @@ const outDir = join(root, '.tools', 'charts');
 const WORKSPACE_NEW = ['charts/zenml'];
 const WORKSPACE_LEGACY = ['charts/zenml', 'charts/zenml-legacy-root'];
 const packages = [
-  { name: 'zenml-pro', version: '0.92.0', sources: ['charts/zenml-pro'] },
-  { name: 'zenml-pro', version: '0.93.0', sources: ['charts/zenml-pro'] },
-  { name: 'zenml-pro', version: '0.94.0', sources: ['charts/zenml-pro'] },
+  { name: 'zenml-pro', version: '0.12.0', sources: ['charts/zenml-pro'] },
+  { name: 'zenml-pro', version: '0.13.0', sources: ['charts/zenml-pro'] },
+  { name: 'zenml-pro', version: '0.14.0', sources: ['charts/zenml-pro'] },
   { name: 'zenml', version: '0.82.0', sources: WORKSPACE_LEGACY },
   { name: 'zenml', version: '0.92.0', sources: WORKSPACE_NEW },
   { name: 'zenml', version: '0.93.0', sources: WORKSPACE_NEW },
+  { name: 'zenml', version: '0.93.2', sources: WORKSPACE_NEW },
 ];
 
 function newestMtime(path) {

@@ -6,6 +6,8 @@ export const ExitCode = {
   stepFailed: 1,
   invalidInput: 2,
   blockedByCheck: 3,
+  /** The install went as far as it can and waits for values only the operator can give (manual enrollment). */
+  waitingForEnrollment: 4,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

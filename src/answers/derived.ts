@@ -5,6 +5,8 @@ import type { Answers, Workspace } from './schema.js';
 /** Snapshots (the workload manager) need a workspace server at this version or newer. */
 export const SNAPSHOTS_MIN_WORKSPACE_VERSION = '0.90.0';
 export const DEFAULT_WORKLOAD_NAMESPACE = 'zenml-workload-manager';
+/** The server's authentication threads (chart default), which also need database connections. */
+export const AUTH_THREAD_POOL_SIZE = 5;
 
 const ECR_API = '715803424590.dkr.ecr.eu-west-1.amazonaws.com';
 const ECR_SERVER = '715803424590.dkr.ecr.eu-central-1.amazonaws.com';
@@ -23,8 +25,8 @@ export function isPublicChartRef(ref: string): boolean {
   return /^oci:\/\/public\.ecr\.aws\//.test(ref) || /^https?:\/\//.test(ref);
 }
 
-export function enrollmentMode(a: Pick<Answers, 'scenario'>, w: Pick<Workspace, 'enrollment'>): 'automatic' | 'manual' {
-  return w.enrollment.mode ?? (a.scenario === 'self-hosted' ? 'automatic' : 'manual');
+export function enrollmentMode(w: Pick<Workspace, 'enrollment'>): 'automatic' | 'manual' {
+  return w.enrollment.mode ?? 'manual';
 }
 
 export interface ImageRepositories {
@@ -59,15 +61,11 @@ export function needsPullSecret(images: Answers['images']): boolean {
   return images.auth.method === 'docker-credentials';
 }
 
-export function controlPlaneUrl(a: Answers): string | undefined {
-  return a.controlPlane ? `https://${a.controlPlane.hostname}` : undefined;
-}
-
 /** The control-plane API and UI URLs a workspace server talks to (its pro.apiURL / pro.dashboardURL). */
 export function proUrls(a: Answers): { apiUrl: string; dashboardUrl: string } {
   if (a.controlPlane) {
     const url = `https://${a.controlPlane.hostname}`;
-    return { apiUrl: `${url}/api/v1`, dashboardUrl: url };
+    return { apiUrl: a.controlPlane.apiUrl ?? `${url}/api/v1`, dashboardUrl: url };
   }
   const existing = a.existingControlPlane;
   const apiUrl = existing?.apiUrl ?? 'https://cloudapi.zenml.io';

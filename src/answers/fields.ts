@@ -73,6 +73,15 @@ export const extraValues = z
   .default({})
   .meta({ description: 'Raw chart values deep-merged over the rendered ones, for chart keys the installer does not model. The render lists every key they override.' });
 
+/** A pod disruption budget for a release's server pods (high availability). */
+export const podDisruptionBudget = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    minAvailable: z.number().int().min(0).default(1).meta({ description: 'Server pods that must stay up during voluntary disruptions (node drains); below replicas.' }),
+  })
+  .optional()
+  .meta({ description: "Keeps server pods up while nodes are drained. Rendered into the chart when it declares podDisruptionBudget, otherwise applied by the installer for the release's server pods." });
+
 export const resources = z
   .strictObject({
     requests: z.record(z.string(), z.union([z.string(), z.number()])).optional(),

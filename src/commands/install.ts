@@ -77,8 +77,8 @@ export function redactorFor(loaded: LoadedAnswers, prepared: Prepared): Redactor
 }
 
 /** The plan for loaded answers, with the values rendered; shared by `plan` and `install`. */
-export async function planFor(loaded: LoadedAnswers, dir: string, target: Target, persist: boolean): Promise<{ plan: Plan; prepared: Prepared }> {
-  const prepared = await prepare(loaded, { dir, env: process.env, persist });
+export async function planFor(loaded: LoadedAnswers, dir: string, target: Target, persist: boolean, helm?: string): Promise<{ plan: Plan; prepared: Prepared }> {
+  const prepared = await prepare(loaded, { dir, env: process.env, persist, ...(helm ? { helm } : {}) });
   let key = prepared.generated.get(DIGEST_KEY);
   if (key === undefined) {
     key = randomBytes(32).toString('hex');
@@ -136,8 +136,10 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
   try {
     if (lock.takenOver) out.warn(`took over a stale lock: ${lock.takenOver.reason}`);
     const target = resolveTarget(loaded, options);
-    const { plan, prepared } = await planFor(loaded, dir, target, true);
+    const tools = toolsFrom(options);
+    const { plan, prepared } = await planFor(loaded, dir, target, true, tools.helm);
     const redactor = redactorFor(loaded, prepared);
+    for (const r of prepared.releases) if (r.chartRoot && !r.chartRoot.fromChart) out.warn(`${r.id}: values root ${r.chartRoot.root}: ${r.chartRoot.reason}`);
 
     const valuesDir = join(dir, 'values');
     mkdirSync(valuesDir, { recursive: true, mode: 0o700 });
@@ -145,7 +147,6 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     await writeFileAtomic(join(dir, 'answers.yaml'), loaded.text, { mode: 0o600 });
 
     const log = DebugLog.open(dir, redactor);
-    const tools = toolsFrom(options);
     const cluster = new Cluster(target, tools, redactor);
     let identity;
     try {
@@ -258,6 +259,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
       return finish({ type: 'run-finished', at: now(), outcome: result.outcome, ...(result.report ? { report: result.report } : {}) }, ExitCode.ok);
     }
     if (result.outcome === 'interrupted') return finish({ type: 'run-finished', at: now(), outcome: 'interrupted', resumeCommand }, ExitCode.interrupted);
+    if (result.outcome === 'waiting') return finish({ type: 'run-finished', at: now(), outcome: 'waiting', resumeCommand }, ExitCode.waitingForEnrollment);
     let bundlePath: string | undefined;
     try {
       const entries = await collectBundleEntries(dir, plan, cluster, log.path, [`outcome: ${result.outcome}`, `failed step: ${result.failedStep ?? '?'}`, `message: ${result.message ?? ''}`]);

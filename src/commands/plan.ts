@@ -49,8 +49,9 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
     out.warn(`${error.message}; the commands below show <context>`);
     target = { context: '<context>' };
   }
-  const { plan, prepared } = await planFor(loaded, resolve(options.dir), target, false);
+  const { plan, prepared } = await planFor(loaded, resolve(options.dir), target, false, 'helm');
   const redactor = redactorFor(loaded, prepared);
+  for (const r of prepared.releases) if (r.chartRoot && !r.chartRoot.fromChart) out.warn(`${r.id}: values root ${r.chartRoot.root}: ${r.chartRoot.reason}`);
   if (options.output === 'json') out.info(JSON.stringify(planJson(plan, redactor), null, 2));
   else for (const line of planText(plan)) out.info(redactor.scrub(line));
   return 0;

@@ -8,6 +8,7 @@ export type EngineEvent =
   | { readonly type: 'step-started'; readonly at: string; readonly stepId: string; readonly title: string; readonly deadline?: string }
   | { readonly type: 'step-skipped'; readonly at: string; readonly stepId: string; readonly title: string; readonly reason: string }
   | { readonly type: 'step-done'; readonly at: string; readonly stepId: string; readonly title: string; readonly durationMs: number; readonly note?: string }
+  | { readonly type: 'step-waiting'; readonly at: string; readonly stepId: string; readonly title: string; readonly instructions: readonly string[] }
   | { readonly type: 'step-failed'; readonly at: string; readonly stepId: string; readonly title: string; readonly message: string; readonly diagnoses: readonly Diagnosis[]; readonly next: readonly string[] }
   | { readonly type: 'command'; readonly at: string; readonly stepId: string; readonly commandLine: string }
   | { readonly type: 'output-line'; readonly at: string; readonly stepId: string; readonly stream: 'stdout' | 'stderr'; readonly line: string }
@@ -15,7 +16,7 @@ export type EngineEvent =
   | { readonly type: 'warning-event'; readonly at: string; readonly stepId: string; readonly line: string }
   | { readonly type: 'notice'; readonly at: string; readonly stepId?: string; readonly message: string }
   | { readonly type: 'retry'; readonly at: string; readonly stepId: string; readonly attempt: number; readonly reason: string; readonly delayMs: number }
-  | { readonly type: 'run-finished'; readonly at: string; readonly outcome: 'done' | 'up-to-date' | 'failed' | 'interrupted'; readonly report?: readonly string[]; readonly supportBundle?: string; readonly resumeCommand?: string };
+  | { readonly type: 'run-finished'; readonly at: string; readonly outcome: 'done' | 'up-to-date' | 'failed' | 'interrupted' | 'waiting'; readonly report?: readonly string[]; readonly supportBundle?: string; readonly resumeCommand?: string };
 
 export type EventSink = (event: EngineEvent) => void;
 

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { renderReleases, type RenderedRelease } from '../render/render.js';
 import { templates } from '../render/templates.js';
 import type { Enrollment } from '../render/values.js';
-import { isLocalChart, readChartValues } from '../tools/chart-files.js';
+import { readCharts } from './read-charts.js';
 import { GeneratedSecretsStore } from './generated-secrets.js';
 import { INSTALLER_VERSION } from '../version.js';
 
@@ -26,6 +26,8 @@ export interface PrepareOptions {
   readonly enrollments?: ReadonlyMap<string, Enrollment>;
   /** Keep newly generated secrets on disk (false for read-only commands such as `plan`). */
   readonly persist?: boolean;
+  /** helm used to read remote charts (`helm show`); without it they are not read. */
+  readonly helm?: string;
 }
 
 export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): Promise<Prepared> {
@@ -38,15 +40,10 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
       'nothing was written; supply them and run the same command again',
     ]);
   }
+  // Charts are checked before anything is kept: a wrong chart is an answers error that changes nothing.
+  const charts = await readCharts(answers, { resolvePath, file: loaded.file, ...(options.helm ? { helm: options.helm } : {}) });
   if (options.persist !== false) await generated.save();
 
-  const workspaceChartValues = new Map<string, string>();
-  const chartRef = answers.charts.workspace;
-  const localChart = resolvePath(chartRef);
-  if (!chartRef.includes('://') && isLocalChart(localChart)) {
-    const values = readChartValues(localChart);
-    if (values !== undefined) for (const w of answers.workspaces) workspaceChartValues.set(w.name, values);
-  }
   let releases: RenderedRelease[];
   try {
     releases = renderReleases({
@@ -55,7 +52,8 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
       readFile,
       templates,
       version: INSTALLER_VERSION,
-      workspaceChartValues,
+      ...(charts.controlPlane ? { controlPlaneChart: charts.controlPlane } : {}),
+      workspaceCharts: charts.workspaces,
       ...(options.enrollments ? { enrollments: options.enrollments } : {}),
     });
   } catch (error) {

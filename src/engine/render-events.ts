@@ -26,6 +26,8 @@ export function plainLines(e: EngineEvent): string[] {
         ...e.diagnoses.flatMap((d) => [`    diagnosis: ${d.summary} (${d.resource})`, ...d.details.map((l) => `      ${l}`)]),
         ...(e.next.length > 0 ? ['    what to do next:', ...e.next.map((l) => `      - ${l}`)] : []),
       ];
+    case 'step-waiting':
+      return [`${clock(e.at)} ⏸ ${e.title}`, ...e.instructions.map((l) => `    ${l}`)];
     case 'resource-status':
       return e.resources.length > 0 ? [`${clock(e.at)}   ${e.resources.map((r) => r.text).join(' | ')}`] : [];
     case 'warning-event':
@@ -42,12 +44,14 @@ export function plainLines(e: EngineEvent): string[] {
             ? 'install finished'
             : e.outcome === 'interrupted'
               ? 'interrupted'
-              : 'install failed';
+              : e.outcome === 'waiting'
+                ? 'paused: waiting for enrollment values (see above); everything that does not need them is in place'
+                : 'install failed';
       return [
         `${clock(e.at)} ${head}`,
         ...(e.report ?? []).map((l) => `  ${l}`),
         ...(e.supportBundle ? [`  support bundle: ${e.supportBundle}`] : []),
-        ...(e.resumeCommand ? [`  resume with: ${e.resumeCommand}`] : []),
+        ...(e.resumeCommand ? [`  ${e.outcome === 'waiting' ? 'then continue with' : 'resume with'}: ${e.resumeCommand}`] : []),
       ];
     }
     case 'command':

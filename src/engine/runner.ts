@@ -3,8 +3,8 @@
 // journals every state change before moving on, watches and diagnoses while
 // helm waits, and stops early with a reason when a failure is certain.
 import { canonicalJson, sha256 } from '../plan/install-plan.js';
-import { DIGEST_ANNOTATION } from '../plan/manifests.js';
-import type { Plan, ReleaseSpec, Step } from '../plan/steps.js';
+import { DIGEST_ANNOTATION, disruptionBudgetManifest, withDigest } from '../plan/manifests.js';
+import type { Manifest, Plan, ReleaseSpec, Step } from '../plan/steps.js';
 import { transientFailureReason } from '../tools/exec.js';
 import { ToolError, type CallHooks, type Cluster, type ClusterFacts, type HelmReleaseStatus } from './cluster.js';
 import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis, type FailFastPolicy } from './diagnose.js';
@@ -36,13 +36,22 @@ export interface RunnerOptions {
   readonly report: () => readonly string[];
 }
 
-export type RunOutcome = 'done' | 'up-to-date' | 'failed' | 'interrupted' | 'blocked';
+export type RunOutcome = 'done' | 'up-to-date' | 'failed' | 'interrupted' | 'blocked' | 'waiting';
 
 export interface RunResult {
   readonly outcome: RunOutcome;
   readonly failedStep?: string;
   readonly report?: readonly string[];
   readonly message?: string;
+  /** Steps that wait for the operator (enrollment values), with what to do. */
+  readonly waiting?: readonly { readonly stepId: string; readonly instructions: readonly string[] }[];
+}
+
+/** A step needs something only the operator can give (enrollment values); the run goes on without what depends on it. */
+class Waiting extends Error {
+  constructor(readonly instructions: readonly string[]) {
+    super('waiting for the operator');
+  }
 }
 
 /** A step cannot go on: the message says why, `next` what to do. */
@@ -74,7 +83,8 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 
 export async function runPlan(o: RunnerOptions): Promise<RunResult> {
   const { plan, journal, emit } = o;
-  const state = new Map<string, 'pending' | 'running' | 'ok' | 'failed'>(plan.steps.map((s) => [s.id, 'pending']));
+  const state = new Map<string, 'pending' | 'running' | 'ok' | 'failed' | 'waiting'>(plan.steps.map((s) => [s.id, 'pending']));
+  const waiting: { stepId: string; instructions: readonly string[] }[] = [];
   let mutated = false;
   let failure: { step: Step; error: StepFailure } | undefined;
   let interruptedAt: Step | undefined;
@@ -128,10 +138,31 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
         return sha256(canonicalJson(live)) === a.spec.valuesDigest ? `revision ${status.revision} is deployed with these values (verified on the cluster)` : undefined;
       }
       case 'manual-enrollment':
-        return 'manual enrollment: the values come from the answers file';
+        return a.waiting ? undefined : 'manual enrollment: the values come from the answers file';
+      case 'disruption-budget': {
+        const manifests = await budgets(a, hooks);
+        const live = await o.cluster.liveAnnotations(manifests, hooks);
+        const digest = manifests[0]?.metadata.annotations?.[DIGEST_ANNOTATION];
+        return live !== undefined && live.every((ann) => ann[DIGEST_ANNOTATION] === digest) ? 'already applied, unchanged (verified on the cluster)' : undefined;
+      }
       default:
         return undefined;
     }
+  };
+
+  /** Disruption budgets selecting each deployment's pods by the deployment's own selector. */
+  const budgets = async (a: Extract<Step['action'], { type: 'disruption-budget' }>, hooks: CallHooks): Promise<Manifest[]> => {
+    const manifests = await Promise.all(
+      a.deployments.map(async (d) => {
+        const deployment = await o.cluster.kubectlJson<{ spec?: { selector?: { matchLabels?: Record<string, string> } } }>(['get', 'deployment', d, '--namespace', a.namespace, '-o', 'json'], { ...hooks, onLine: undefined }, `deployment ${d}`);
+        const labels = deployment.spec?.selector?.matchLabels;
+        if (!labels || Object.keys(labels).length === 0) {
+          throw new StepFailure(`deployment ${d} in ${a.namespace} has no matchLabels selector, so no disruption budget can select its pods`, ['remove podDisruptionBudget from the answers, or add one by hand that fits the chart']);
+        }
+        return disruptionBudgetManifest(a.namespace, d, labels, a.minAvailable);
+      }),
+    );
+    return withDigest(manifests, sha256(canonicalJson(manifests)));
   };
 
   const act = async (step: Step, hooks: CallHooks): Promise<Record<string, string>> => {
@@ -158,7 +189,11 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       case 'wait-ready':
         await waitReady(step, a.namespace, a.deployments, hooks);
         return { health: await waitHealthy(step, a.healthUrl) };
+      case 'disruption-budget':
+        await o.cluster.apply(await budgets(a, hooks), hooks);
+        return {};
       case 'manual-enrollment':
+        if (a.waiting) throw new Waiting(a.waiting.instructions);
         return { workspaceId: a.workspaceId };
       case 'report':
         reportHolder.lines = o.report();
@@ -352,6 +387,13 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       await execute(step);
       state.set(step.id, 'ok');
     } catch (error) {
+      if (error instanceof Waiting) {
+        // Nothing happened: the journal keeps the step pending, and a re-run with the values goes on from here.
+        state.set(step.id, 'waiting');
+        waiting.push({ stepId: step.id, instructions: error.instructions });
+        emit({ type: 'step-waiting', at: now(), stepId: step.id, title: step.title, instructions: error.instructions });
+        return;
+      }
       state.set(step.id, 'failed');
       if (error instanceof Interrupted || o.signal.aborted) {
         interruptedAt ??= step;
@@ -392,6 +434,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     return { outcome: 'interrupted', ...(at ? { failedStep: at.id, message: `interrupted at step ${at.id}` } : {}) };
   }
   if (failure) return { outcome: failure.error.blocked ? 'blocked' : 'failed', failedStep: failure.step.id, message: failure.error.message };
+  if (waiting.length > 0) return { outcome: 'waiting', waiting };
   const pendingLeft = plan.steps.filter((s) => state.get(s.id) !== 'ok');
   if (pendingLeft.length > 0) return { outcome: 'failed', failedStep: pendingLeft[0]?.id, message: `steps not run: ${pendingLeft.map((s) => s.id).join(', ')}` };
   return { outcome: mutated ? 'done' : 'up-to-date', ...(reportHolder.lines ? { report: reportHolder.lines } : {}) };

@@ -5,6 +5,7 @@ import {
   DEFAULT_WORKLOAD_NAMESPACE,
   enrollmentMode,
   installerManagesTls,
+  proUrls,
   needsPullSecret,
   registryServer,
   tlsSecretName,
@@ -14,7 +15,7 @@ import {
 import type { RenderedRelease } from '../render/render.js';
 import { helmArgs, kubectlArgs, shellLine } from '../tools/argv.js';
 import { applyArgs, canIArgs, clusterUidArgs, helmUpgradeArgs, snapshotArgs, versionArgs } from '../tools/commands.js';
-import { describeManifest, namespaceManifest, pullSecretManifest, tlsSecretManifest, withDigest, workloadManagerManifests } from './manifests.js';
+import { describeManifest, disruptionBudgetName, namespaceManifest, pullSecretManifest, tlsSecretManifest, withDigest, workloadManagerManifests } from './manifests.js';
 import type { Manifest, Plan, ReleaseSpec, Step, Target } from './steps.js';
 
 export const HELM_TIMEOUT_SECONDS = 600;
@@ -129,6 +130,25 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     });
   };
 
+  /** The installer's own disruption budgets, when the release asks for one its chart cannot render. */
+  const budget = (r: RenderedRelease, namespace: string, deployments: readonly string[], after: Step, workspace?: string): Step => {
+    if (!r.installerBudget) return after;
+    const { minAvailable } = r.installerBudget;
+    return add({
+      id: `disruption-budget:${r.id}`,
+      title: `Pod disruption budget (minAvailable ${minAvailable}) for ${deployments.join(', ')} in ${namespace}`,
+      needs: [after.id],
+      mutates: true,
+      commands: [
+        ...deployments.map((d) => kubectl(['get', 'deployment', d, '--namespace', namespace, '-o', 'jsonpath={.spec.selector.matchLabels}'])),
+        `${kubectl(applyArgs())}   # stdin: ${deployments.map((d) => `poddisruptionbudget/${disruptionBudgetName(d)} -n ${namespace}`).join(', ')} (selector: the deployment's)`,
+      ],
+      action: { type: 'disruption-budget', namespace, deployments, minAvailable },
+      digestOf: { namespace, deployments, minAvailable },
+      ...(workspace ? { workspace } : {}),
+    });
+  };
+
   const ready = (key: string, label: string, namespace: string, deployments: readonly string[], host: string, needs: readonly string[], workspace?: string): Step =>
     add({
       id: `ready:${key}`,
@@ -148,7 +168,8 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     const ground = groundwork('control-plane', 'control plane', cp.namespace, [cp.hostname]);
     const deployments = [cp.releaseName, `${cp.releaseName}-dashboard`];
     const rel = release(cpRelease, { release: cp.releaseName, namespace: cp.namespace, chart: chartRef(inputs, a.charts.controlPlane), version: cp.version, deployments }, ground);
-    cpReady = ready('control-plane', 'Control plane', cp.namespace, deployments, cp.hostname, [rel.id]).id;
+    const last = budget(cpRelease, cp.namespace, deployments, rel);
+    cpReady = ready('control-plane', 'Control plane', cp.namespace, deployments, cp.hostname, [last.id]).id;
   }
 
   for (const w of a.workspaces) {
@@ -162,11 +183,12 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     const wm = workloadManager(w, ns, apply);
     const rel = release(
       r,
-      { release: w.releaseName, namespace: ns, chart: chartRef(inputs, a.charts.workspace), version: w.version, deployments: [fullname], migrationJob: `${fullname}-db-migration` },
+      { release: w.releaseName, namespace: ns, chart: chartRef(inputs, w.chart ?? a.charts.workspace), version: w.version, deployments: [fullname], migrationJob: `${fullname}-db-migration` },
       [enroll.id, ...ground, ...(wm ? [wm] : [])],
       w.name,
     );
-    ready(w.name, `Workspace ${w.name}`, ns, [fullname], w.hostname, [rel.id], w.name);
+    const last = budget(r, ns, [fullname], rel, w.name);
+    ready(w.name, `Workspace ${w.name}`, ns, [fullname], w.hostname, [last.id], w.name);
   }
 
   add({
@@ -181,24 +203,53 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
   return { scenario: a.scenario, target: inputs.target, namespaces, steps };
 
   function enrollStep(i: PlanInputs, w: Workspace, after: string | undefined): Step {
-    const mode = enrollmentMode(a, w);
+    const mode = enrollmentMode(w);
+    if (mode !== 'manual') throw new PlanError(`workspaces ${w.name}: automatic enrollment is not available in this version of the installer; leave enrollment.mode out (manual)`);
     const needs = after ? [after] : [target.id];
-    if (mode === 'manual') {
-      const workspaceId = w.enrollment.workspaceId ?? '';
-      const organizationId = w.enrollment.organizationId ?? '';
-      return {
-        id: `enroll:${w.name}`,
-        title: `Enrollment of ${w.name} (manual, workspace ${workspaceId})`,
-        needs,
-        mutates: false,
-        commands: [],
-        inputsDigest: i.digest(canonicalJson({ workspaceId, organizationId })),
-        action: { type: 'manual-enrollment', workspace: w.name, workspaceId, organizationId },
-        workspace: w.name,
-      };
-    }
-    throw new PlanError(`workspaces ${w.name}: automatic enrollment is not available in this version of the installer; enroll it in the control plane UI (Organization → New Workspace → Enroll Workspace) and set enrollment.mode: manual with the values it shows`);
+    const workspaceId = w.enrollment.workspaceId ?? '';
+    const organizationId = w.enrollment.organizationId ?? '';
+    const index = a.workspaces.indexOf(w);
+    const missing = [
+      ...(organizationId ? [] : ['organizationId']),
+      ...(workspaceId ? [] : ['workspaceId']),
+      ...(i.secrets.has(`workspaces.${w.name}.enrollment.enrollmentKey`) ? [] : ['enrollmentKey']),
+    ].map((k) => `workspaces[${index}].enrollment.${k}`);
+    const waiting = missing.length > 0 ? { missing, instructions: enrollmentInstructions(a, w, index) } : undefined;
+    return {
+      id: `enroll:${w.name}`,
+      title: waiting ? `Enrollment of ${w.name} (manual: waiting for its values)` : `Enrollment of ${w.name} (manual, workspace ${workspaceId})`,
+      needs,
+      mutates: false,
+      commands: [],
+      inputsDigest: i.digest(canonicalJson({ workspaceId, organizationId, waiting: missing })),
+      action: { type: 'manual-enrollment', workspace: w.name, workspaceId, organizationId, ...(waiting ? { waiting } : {}) },
+      workspace: w.name,
+    };
   }
+}
+
+/** Where to click and what to copy (or the API call) to enroll a workspace by hand. */
+export function enrollmentInstructions(a: Answers, w: Workspace, index: number): string[] {
+  const { apiUrl, dashboardUrl } = proUrls(a);
+  const cp = a.controlPlane;
+  const at = `workspaces[${index}].enrollment`;
+  const login = cp
+    ? cp.passwordAuth
+      ? `log in as admin; the password: kubectl --namespace ${cp.namespace} get secret ${cp.releaseName} -o jsonpath='{.data.ZENML_CLOUD_ADMIN_PASSWORD}' | base64 -d`
+      : 'log in with SSO (the first SSO login becomes superuser)'
+    : 'log in';
+  return [
+    `Enroll workspace "${w.name}" in the control plane, then add its values to the answers:`,
+    `  1. open ${dashboardUrl} and ${login}`,
+    '  2. in your organization: New Workspace → turn on "Enroll Workspace" → name it ' + w.name,
+    '  3. copy what it shows once into the answers file:',
+    `       ${at}.organizationId: <organization ID>`,
+    `       ${at}.organizationName: <organization name>`,
+    `       ${at}.workspaceId: <workspace ID>`,
+    `       ${at}.enrollmentKey: { fromEnv: ${w.name.toUpperCase().replaceAll('-', '_')}_ENROLLMENT_KEY }   (the key is shown only once; keep it in a secret store)`,
+    `  or through the API with a token (Settings → Access Tokens): curl -X POST "${apiUrl}/workspaces?name=${w.name}&enroll=true" -H "Authorization: Bearer $TOKEN"`,
+    '     (its answer holds id, organization.id, organization.name and enrollment_key)',
+  ];
 }
 
 function workloadManager(w: Workspace, serverNamespace: string, apply: (id: string, title: string, needs: readonly string[], manifests: Manifest[], workspace?: string) => Step): string | undefined {

@@ -64,6 +64,22 @@ export function workloadManagerManifests(runnerNamespace: string, runnerServiceA
   ];
 }
 
+/** Name of the installer's own disruption budget for a deployment's pods. */
+export const disruptionBudgetName = (deployment: string): string => `${deployment.slice(0, 59)}-pdb`;
+
+/**
+ * A PodDisruptionBudget for the pods of one deployment, selecting them by the
+ * deployment's own selector (read from the cluster), so no chart label is guessed.
+ */
+export function disruptionBudgetManifest(namespace: string, deployment: string, matchLabels: Record<string, string>, minAvailable: number): Manifest {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name: disruptionBudgetName(deployment), namespace, labels: { ...MANAGED_BY } },
+    spec: { minAvailable, selector: { matchLabels } },
+  };
+}
+
 /** The same manifests with the applied digest annotation set on each. */
 export function withDigest(manifests: readonly Manifest[], digest: string): Manifest[] {
   return manifests.map((m) => ({ ...m, metadata: { ...m.metadata, annotations: { ...m.metadata.annotations, [DIGEST_ANNOTATION]: digest } } }));

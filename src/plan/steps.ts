@@ -39,7 +39,15 @@ export type StepAction =
   | { readonly type: 'apply'; readonly manifests: readonly Manifest[] }
   | { readonly type: 'helm-release'; readonly spec: ReleaseSpec }
   | { readonly type: 'wait-ready'; readonly namespace: string; readonly deployments: readonly string[]; readonly healthUrl: string }
-  | { readonly type: 'manual-enrollment'; readonly workspace: string; readonly workspaceId: string; readonly organizationId: string }
+  | { readonly type: 'disruption-budget'; readonly namespace: string; readonly deployments: readonly string[]; readonly minAvailable: number }
+  | {
+      readonly type: 'manual-enrollment';
+      readonly workspace: string;
+      readonly workspaceId: string;
+      readonly organizationId: string;
+      /** Set when the answers lack the enrollment values: the run waits here, saying how to get them. */
+      readonly waiting?: { readonly missing: readonly string[]; readonly instructions: readonly string[] };
+    }
   | { readonly type: 'report' };
 
 export interface Step {

@@ -3,7 +3,7 @@
 import type { Answers } from '../answers/schema.js';
 import { fillTemplate } from './fill-template.js';
 import { mergeExtraValues } from './merge.js';
-import { chooseChartRoot, type ChartRootChoice } from './chart-root.js';
+import { budgetPlace, chooseChartRoot, type ChartRootChoice } from './chart-root.js';
 import { controlPlaneValues, manualEnrollment, workspaceValues, type Enrollment, type ValuesInputs } from './values.js';
 import { enrollmentMode } from '../answers/derived.js';
 
@@ -15,10 +15,18 @@ export interface Templates {
 export interface RenderInputs extends ValuesInputs {
   readonly templates: Templates;
   readonly version: string;
-  /** Default values.yaml of each workspace's chart, by workspace name, when the chart was read. */
-  readonly workspaceChartValues?: ReadonlyMap<string, string>;
+  /** What was read of the control-plane chart. */
+  readonly controlPlaneChart?: ChartRead;
+  /** What was read of each workspace's chart, by workspace name. */
+  readonly workspaceCharts?: ReadonlyMap<string, ChartRead>;
   /** Results of automatic enrollments, by workspace name. */
   readonly enrollments?: ReadonlyMap<string, Enrollment>;
+}
+
+/** A chart's default values.yaml, when it could be read, and where it came from (for messages). */
+export interface ChartRead {
+  readonly values?: string | undefined;
+  readonly source: string;
 }
 
 export interface RenderedRelease {
@@ -32,7 +40,12 @@ export interface RenderedRelease {
   /** Why this file is not final yet (e.g. enrollment pending), if it is not. */
   readonly pending?: string;
   readonly chartRoot?: ChartRootChoice;
+  /** The disruption budget the installer must apply itself: asked for, and the chart has no such setting. */
+  readonly installerBudget?: { readonly minAvailable: number };
 }
+
+export const ENROLLMENT_PENDING =
+  'enrollment pending: pro.organizationID, pro.workspaceID and pro.enrollmentKey come from enrolling this workspace in the control plane; install stops after the control plane is ready and says where to get them';
 
 function header(inputs: RenderInputs, what: string): string[] {
   return [`Rendered by zenml-pro-installer ${inputs.version} for ${what}.`, ''];
@@ -41,8 +54,11 @@ function header(inputs: RenderInputs, what: string): string[] {
 export function renderReleases(inputs: RenderInputs): RenderedRelease[] {
   const a: Answers = inputs.answers;
   const out: RenderedRelease[] = [];
+  const installerBudget = (pdb: { enabled: boolean; minAvailable: number } | undefined, inChart: boolean): Pick<RenderedRelease, 'installerBudget'> =>
+    pdb?.enabled && !inChart ? { installerBudget: { minAvailable: pdb.minAvailable } } : {};
   if (a.controlPlane) {
-    const merged = mergeExtraValues(controlPlaneValues(inputs), a.controlPlane.extraValues);
+    const place = budgetPlace(inputs.controlPlaneChart?.values, 'zenml');
+    const merged = mergeExtraValues(controlPlaneValues(inputs, place), a.controlPlane.extraValues);
     out.push({
       id: 'control-plane',
       fileName: 'control-plane.yaml',
@@ -51,12 +67,15 @@ export function renderReleases(inputs: RenderInputs): RenderedRelease[] {
       }),
       values: merged.values,
       overridden: merged.overridden,
+      ...installerBudget(a.controlPlane.podDisruptionBudget, place !== undefined),
     });
   }
   for (const w of a.workspaces) {
-    const chartRoot = chooseChartRoot(w.version, inputs.workspaceChartValues?.get(w.name));
-    const enrollment = enrollmentMode(a, w) === 'manual' ? manualEnrollment(w, inputs.secrets) : inputs.enrollments?.get(w.name);
-    const merged = mergeExtraValues(workspaceValues(inputs, w, chartRoot.root, enrollment), w.extraValues);
+    const chart = inputs.workspaceCharts?.get(w.name);
+    const chartRoot = chooseChartRoot(chart?.values, chart?.source);
+    const place = budgetPlace(chart?.values, chartRoot.root);
+    const enrollment = enrollmentMode(w) === 'manual' ? manualEnrollment(w, inputs.secrets) : inputs.enrollments?.get(w.name);
+    const merged = mergeExtraValues(workspaceValues(inputs, w, chartRoot.root, enrollment, place), w.extraValues);
     out.push({
       id: `workspace-${w.name}`,
       fileName: `workspace-${w.name}.yaml`,
@@ -67,7 +86,8 @@ export function renderReleases(inputs: RenderInputs): RenderedRelease[] {
       values: merged.values,
       overridden: merged.overridden,
       chartRoot,
-      ...(enrollment ? {} : { pending: 'enrollment pending: the installer enrolls this workspace in the control plane at install time and completes pro.organizationID, pro.workspaceID and pro.enrollmentKey' }),
+      ...installerBudget(w.podDisruptionBudget, place !== undefined),
+      ...(enrollment ? {} : { pending: ENROLLMENT_PENDING }),
     });
   }
   return out;

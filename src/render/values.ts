@@ -21,6 +21,12 @@ export interface Enrollment {
   readonly enrollmentKey: string;
 }
 
+/** The guide's "minimum resources required" for a workspace server. */
+export const WORKSPACE_MINIMUM_RESOURCES = { requests: { cpu: '100m', memory: '450Mi' }, limits: { memory: '800Mi' } } as const;
+
+/** Where the chart at hand declares podDisruptionBudget: `top` level, under the values `root`, or nowhere. */
+export type BudgetPlace = 'top' | 'root' | undefined;
+
 export interface ValuesInputs {
   readonly answers: Answers;
   /** Secret values by slot key (see secretSlots). */
@@ -67,7 +73,15 @@ function proxy(a: Answers): Values | undefined {
   return { enabled: true, httpProxy: p.httpProxy, httpsProxy: p.httpsProxy, additionalNoProxy: p.noProxy };
 }
 
-export function controlPlaneValues(inputs: ValuesInputs): Values {
+/** The release's disruption budget, where the chart declares one; otherwise the installer applies its own. */
+function budget(owner: Pick<Workspace, 'podDisruptionBudget'>, place: BudgetPlace): { top?: Values; root?: Values } {
+  const pdb = owner.podDisruptionBudget;
+  if (!pdb?.enabled || !place) return {};
+  const values = { enabled: true, minAvailable: pdb.minAvailable };
+  return place === 'top' ? { top: values } : { root: values };
+}
+
+export function controlPlaneValues(inputs: ValuesInputs, budgetPlace?: BudgetPlace): Values {
   const a = inputs.answers;
   const cp = a.controlPlane;
   if (!cp) throw new Error('internal: control plane values requested for a scenario without a control plane');
@@ -75,11 +89,13 @@ export function controlPlaneValues(inputs: ValuesInputs): Values {
   const sso = cp.sso.enabled
     ? { enabled: true, oidcConfigurationEndpoint: cp.sso.discoveryUrl, clientID: cp.sso.clientId, clientSecret: secret(inputs, 'controlPlane.sso.clientSecret') }
     : { enabled: false };
+  const pdb = budget(cp, budgetPlace);
   return {
     imagePullSecrets: pullSecrets(a),
     zenml: {
       image: { api: { repository: repos.api, tag: cp.version }, dashboard: { repository: repos.dashboard, tag: cp.version } },
       replicaCount: cp.replicas,
+      podDisruptionBudget: pdb.root,
       serverURL: `https://${cp.hostname}`,
       database: {
         external: {
@@ -100,6 +116,7 @@ export function controlPlaneValues(inputs: ValuesInputs): Values {
       certificates: certificates(inputs),
       proxy: proxy(a),
     },
+    podDisruptionBudget: pdb.top,
     resources: cp.resources ?? {},
   };
 }
@@ -126,8 +143,19 @@ function workloadManagerEnv(w: Workspace): Record<string, string> | undefined {
   };
   if (wm.registry) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_DOCKER_REGISTRY = wm.registry;
   if (wm.runnerImage) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_RUNNER_IMAGE = wm.runnerImage;
-  if (wm.awsBucket) env.ZENML_AWS_KUBERNETES_WORKLOAD_MANAGER_BUCKET = wm.awsBucket;
+  if (wm.awsBucket) {
+    // The bucket only takes effect with the switch (the guide sets both).
+    env.ZENML_KUBERNETES_WORKLOAD_MANAGER_ENABLE_EXTERNAL_LOGS = 'true';
+    env.ZENML_AWS_KUBERNETES_WORKLOAD_MANAGER_BUCKET = wm.awsBucket;
+  }
   if (wm.awsRegion) env.ZENML_AWS_KUBERNETES_WORKLOAD_MANAGER_REGION = wm.awsRegion;
+  // The server reads these as JSON or numbers from plain environment strings.
+  if (wm.podResources) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_POD_RESOURCES = JSON.stringify(wm.podResources);
+  if (wm.ttlSecondsAfterFinished !== undefined) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_TTL_SECONDS_AFTER_FINISHED = String(wm.ttlSecondsAfterFinished);
+  if (wm.nodeSelector) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_NODE_SELECTOR = JSON.stringify(wm.nodeSelector);
+  if (wm.tolerations) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_TOLERATIONS = JSON.stringify(wm.tolerations);
+  if (wm.jobBackoffLimit !== undefined) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_JOB_BACKOFF_LIMIT = String(wm.jobBackoffLimit);
+  if (wm.maxConcurrentRuns !== undefined) env.ZENML_SERVER_MAX_CONCURRENT_TEMPLATE_RUNS = String(wm.maxConcurrentRuns);
   return env;
 }
 
@@ -137,7 +165,7 @@ export type ChartRoot = 'server' | 'zenml';
  * Values for one workspace server under `root`. `enrollment` is undefined while
  * an automatic enrollment has not happened yet: the pro IDs are then left out.
  */
-export function workspaceValues(inputs: ValuesInputs, w: Workspace, root: ChartRoot, enrollment: Enrollment | undefined): Values {
+export function workspaceValues(inputs: ValuesInputs, w: Workspace, root: ChartRoot, enrollment: Enrollment | undefined, budgetPlace?: BudgetPlace): Values {
   const a = inputs.answers;
   const key = `workspaces.${w.name}`;
   const urls = proUrls(a);
@@ -145,15 +173,19 @@ export function workspaceValues(inputs: ValuesInputs, w: Workspace, root: ChartR
   const dbTls = db.tls?.enabled
     ? { ssl: true, sslCa: db.tls.caFile ? { value: inputs.readFile(db.tls.caFile) } : undefined, sslVerifyServerCert: db.tls.verifyServerCert }
     : {};
+  const pdb = budget(w, budgetPlace);
   return {
     imagePullSecrets: pullSecrets(a),
     [root]: {
       image: { repository: imageRepositories(a.images).server, tag: w.version },
       replicaCount: w.replicas,
+      podDisruptionBudget: pdb.root,
       serverURL: `https://${w.hostname}`,
       analyticsOptIn: false,
+      threadPoolSize: w.threadPoolSize,
       auth: { jwtSecretKey: secret(inputs, `${key}.jwtSecretKey`) },
-      database: { url: mysqlUrl(w, secret(inputs, `${key}.database.password`)), ...dbTls },
+      // The guide writes the pool settings as strings ("-1": no overflow limit).
+      database: { url: mysqlUrl(w, secret(inputs, `${key}.database.password`)), poolSize: String(db.poolSize), maxOverflow: String(db.maxOverflow), ...dbTls },
       secretsStore: { enabled: true, type: 'sql', sql: { encryptionKey: secret(inputs, `${key}.encryptionKey`) } },
       pro: {
         enabled: true,
@@ -170,7 +202,8 @@ export function workspaceValues(inputs: ValuesInputs, w: Workspace, root: ChartR
       proxy: proxy(a),
       environment: workloadManagerEnv(w),
     },
-    resources: w.resources ?? {},
+    podDisruptionBudget: pdb.top,
+    resources: w.resources ?? WORKSPACE_MINIMUM_RESOURCES,
   };
 }
 

@@ -47,7 +47,7 @@ describe('render examples/self-hosted.yaml', () => {
     afterAll(() => helm.cleanup());
 
     test('control plane (zenml-pro chart)', () => {
-      const r = helm.run(['template', 'zenml-pro', chartPath('zenml-pro', '0.93.0'), '--namespace', 'zenml-pro', '--values', join(dir, 'values', 'control-plane.yaml')]);
+      const r = helm.run(['template', 'zenml-pro', chartPath('zenml-pro', '0.13.0'), '--namespace', 'zenml-pro', '--values', join(dir, 'values', 'control-plane.yaml')]);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('name: zenml-pro-dashboard');

@@ -6,7 +6,7 @@ export function baseAnswers(): Record<string, any> {
     cluster: { tls: { provisioning: 'manual', wildcard: true, certFile: 'tls.crt', keyFile: 'tls.key' } },
     images: { source: 'zenml-ecr' },
     controlPlane: {
-      version: '0.93.0',
+      version: '0.13.0',
       hostname: 'zenml-pro.example.com',
       database: { type: 'mysql', host: 'db.example.com', username: 'cp', password: { fromEnv: 'CP_DB_PASSWORD' } },
     },

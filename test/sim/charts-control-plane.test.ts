@@ -7,7 +7,7 @@ import {
   type K8sObject,
 } from './charts-helm.js';
 
-const VERSIONS = ['0.92.0', '0.93.0', '0.94.0'] as const;
+const VERSIONS = ['0.12.0', '0.13.0', '0.14.0'] as const;
 const ADMIN_PASSWORD = 'Adm1n-pass-for-tests';
 const DB_PASSWORD = 'db-pass-for-tests';
 const SSO_SECRET = 'sso-client-secret-for-tests';
@@ -120,8 +120,8 @@ describe.each(HELMS)('zenml-pro chart with $label', ({ bin }) => {
     });
   });
 
-  describe('version 0.94.0 with other values', () => {
-    const chart = chartPath('zenml-pro', '0.94.0');
+  describe('version 0.14.0 with other values', () => {
+    const chart = chartPath('zenml-pro', '0.14.0');
 
     it.each([
       ['zenml.serverURL', undefined, 'zenml.serverURL is required'],
@@ -163,7 +163,7 @@ describe.each(HELMS)('zenml-pro chart with $label', ({ bin }) => {
 
     it('names objects after the release, honours a pinned tag and the postgres default port, and can skip the Ingress', () => {
       const values = valuesWith({
-        'zenml.image.api.tag': '0.94.1-hotfix',
+        'zenml.image.api.tag': '0.14.1-hotfix',
         'zenml.database.external.type': 'postgres',
         'zenml.ingress.enabled': false,
       });
@@ -171,8 +171,8 @@ describe.each(HELMS)('zenml-pro chart with $label', ({ bin }) => {
       expect(rendered.ok).toBe(true);
       expect(names(rendered.objects)).toEqual(['Deployment/cp', 'Deployment/cp-dashboard', 'Secret/cp', 'Service/cp', 'Service/cp-dashboard']);
       const api = find(rendered.objects, 'Deployment', 'cp');
-      expect(firstContainer(api).image).toBe('registry.example.com/zenml/zenml-pro-api:0.94.1-hotfix');
-      expect(firstContainer(find(rendered.objects, 'Deployment', 'cp-dashboard')).image).toBe('registry.example.com/zenml/zenml-pro-dashboard:0.94.0');
+      expect(firstContainer(api).image).toBe('registry.example.com/zenml/zenml-pro-api:0.14.1-hotfix');
+      expect(firstContainer(find(rendered.objects, 'Deployment', 'cp-dashboard')).image).toBe('registry.example.com/zenml/zenml-pro-dashboard:0.14.0');
       expect(plainEnv(api).ZENML_DATABASE_PORT).toBe('5432');
     });
   });

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { HELMS, HelmRunner, PACKAGE_SCRIPT, REPO_ROOT, chartPath, packageCharts } from './charts-helm.js';
 
 const EXPECTED = [
-  ['zenml-pro', '0.92.0'], ['zenml-pro', '0.93.0'], ['zenml-pro', '0.94.0'],
+  ['zenml-pro', '0.12.0'], ['zenml-pro', '0.13.0'], ['zenml-pro', '0.14.0'],
   ['zenml', '0.82.0'], ['zenml', '0.92.0'], ['zenml', '0.93.0'],
 ] as const;
 

@@ -123,10 +123,24 @@ describe('encryption keys', () => {
 });
 
 describe('versions', () => {
-  test('the control plane must be at least every workspace version', () => {
+  test("the guide's own pair is accepted: control plane 0.13.0 with workspace servers 0.93.2", () => {
     const a = baseAnswers();
-    a.workspaces[0].version = '0.94.0';
-    expect(messageAt(a, 'workspaces[0].version')).toContain('newer than the control plane (0.93.0)');
+    a.controlPlane.version = '0.13.0';
+    a.workspaces[0].version = '0.93.2';
+    const result = validateAnswers(a);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    expect(result.ok && result.warnings.filter((w) => w.path.endsWith('.version'))).toEqual([]);
+  });
+
+  test('a pair the installer cannot verify is a warning naming both versions and the release notes, not a refusal', () => {
+    const a = baseAnswers();
+    a.controlPlane.version = '0.14.0';
+    a.workspaces[0].version = '0.95.0';
+    const result = validateAnswers(a);
+    expect(result.ok).toBe(true);
+    const warning = result.ok ? result.warnings.find((w) => w.path === 'workspaces[0].version') : undefined;
+    expect(warning?.message).toContain('cannot verify that control plane 0.14.0 serves workspace server 0.95.0');
+    expect(warning?.message).toContain('release notes');
   });
 
   test('versions are exact semver', () => {
@@ -141,6 +155,44 @@ describe('versions', () => {
     a.workspaces[0].version = '0.85.0';
     a.workspaces[0].workloadManager = { enabled: true };
     expect(messageAt(a, 'workspaces[0].workloadManager.enabled')).toContain('0.90.0 or newer');
+  });
+});
+
+describe('settings the guide sets', () => {
+  test('the connection pool must cover the server threads plus the auth threads, unless overflow is unlimited', () => {
+    const a = baseAnswers();
+    a.workspaces[0].threadPoolSize = 20;
+    a.workspaces[0].database.poolSize = 10;
+    a.workspaces[0].database.maxOverflow = 10;
+    expect(messageAt(a, 'workspaces[0].database.poolSize')).toContain('(25)');
+    a.workspaces[0].database.maxOverflow = 15;
+    expect(messageAt(a, 'workspaces[0].database.poolSize')).toBeUndefined();
+    a.workspaces[0].database.maxOverflow = -1;
+    a.workspaces[0].database.poolSize = 1;
+    expect(messageAt(a, 'workspaces[0].database.poolSize')).toBeUndefined();
+  });
+
+  test('a disruption budget that would block every drain is refused', () => {
+    const a = baseAnswers();
+    a.workspaces[0].podDisruptionBudget = { minAvailable: 1 };
+    expect(messageAt(a, 'workspaces[0].podDisruptionBudget.minAvailable')).toContain('raise workspaces[0].replicas');
+    a.workspaces[0].replicas = 2;
+    expect(messageAt(a, 'workspaces[0].podDisruptionBudget.minAvailable')).toBeUndefined();
+    a.controlPlane.podDisruptionBudget = { minAvailable: 3 };
+    a.controlPlane.replicas = 3;
+    expect(messageAt(a, 'controlPlane.podDisruptionBudget.minAvailable')).toContain('no node could ever be drained');
+  });
+
+  test('control-plane database TLS is refused clearly: the chart documents no such setting', () => {
+    const a = baseAnswers();
+    a.controlPlane.database.tls = { enabled: true };
+    expect(messageAt(a, 'controlPlane.database.tls')).toContain('controlPlane.extraValues');
+  });
+
+  test('external runner logs are an AWS workload-manager feature', () => {
+    const a = baseAnswers();
+    a.workspaces[0].workloadManager = { enabled: true, awsBucket: 's3://logs' };
+    expect(messageAt(a, 'workspaces[0].workloadManager.awsBucket')).toContain('implementation: aws');
   });
 });
 
@@ -167,19 +219,36 @@ describe('required fields per scenario', () => {
     expect(messageAt(a, 'existingControlPlane.apiUrl')).toContain('required for workspace-only');
   });
 
-  test('manual enrollment needs the values from the control plane UI', () => {
+  test('against a control plane elsewhere, manual enrollment needs the values from its UI before anything runs', () => {
     const a = baseAnswers();
-    a.workspaces[0].enrollment = { mode: 'manual' };
+    a.scenario = 'hybrid';
+    delete a.controlPlane;
+    a.workspaces[0].enrollment = {};
     const paths = problems(a).map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['workspaces[0].enrollment.organizationId', 'workspaces[0].enrollment.workspaceId', 'workspaces[0].enrollment.enrollmentKey']));
   });
 
-  test('automatic enrollment against a remote control plane needs an API token', () => {
+  test('self-hosted answers without enrollment values are valid: the install waits for them after the control plane', () => {
     const a = baseAnswers();
-    a.scenario = 'hybrid';
-    delete a.controlPlane;
+    a.workspaces[0].enrollment = {};
+    expect(problems(a)).toEqual([]);
+  });
+
+  test('automatic enrollment is refused clearly until it ships', () => {
+    const a = baseAnswers();
     a.workspaces[0].enrollment = { mode: 'automatic' };
-    expect(messageAt(a, 'existingControlPlane.apiToken')).toContain('automatic enrollment');
+    expect(messageAt(a, 'workspaces[0].enrollment.mode')).toContain('not available in this version');
+  });
+
+  test('air-gapped needs a local chart for every workspace that has none of its own', () => {
+    const a = baseAnswers();
+    a.airGapped = true;
+    a.images = { source: 'private', registry: 'registry.internal.example.com/zenml' };
+    a.charts = { controlPlane: './zenml-pro-0.13.0.tgz' };
+    a.workspaces[0].chart = './zenml-0.93.0.tgz';
+    expect(problems(a)).toEqual([]);
+    a.workspaces.push(secondWorkspace({ chart: 'oci://public.ecr.aws/zenml/zenml' }));
+    expect(messageAt(a, 'workspaces[1].chart')).toContain('offline bundle');
   });
 
   test('air-gapped needs a private registry and local charts', () => {
