@@ -19,11 +19,12 @@ export interface RenderOptions {
 export async function renderCommand(options: RenderOptions, out: Output): Promise<number> {
   const loaded = loadAnswersFile(options.answers);
   for (const w of loaded.warnings) out.warn(`${w.path}: ${w.message}`);
-  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-  const prepared = await prepare(loaded, { dir: options.dir, env: process.env });
+  // Generated secrets are kept only once everything rendered: a failed render writes nothing.
+  const prepared = await prepare(loaded, { dir: options.dir, env: process.env, helm: 'helm', persist: false });
   const valuesDir = join(options.dir, 'values');
   mkdirSync(valuesDir, { recursive: true, mode: 0o700 });
   chmodSync(valuesDir, 0o700);
+  await prepared.generated.save();
   for (const key of prepared.createdSecrets) out.info(`generated ${key} (kept in ${join(options.dir, 'generated-secrets.yaml')}, 0600)`);
   for (const release of prepared.releases) {
     const file = join(valuesDir, release.fileName);

@@ -44,8 +44,8 @@ export async function readCharts(a: Answers, options: ReadChartsOptions): Promis
         : Promise.resolve()
             .then(() => readLocalChart(location))
             .catch((error: unknown) => {
-              const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
-              problems.push({ path, message: `${location} ${why}; give the path of the chart .tgz (or directory) from your offline bundle, e.g. ./charts/${expectedName}-${version}.tgz` });
+              const why = error instanceof Error ? error.message : String(error);
+              problems.push({ path, message: `${location} cannot be read (${why}); give the path of the chart .tgz (or directory) from your offline bundle, e.g. ./charts/${expectedName}-${version}.tgz` });
               return undefined;
             });
       cache.set(key, files);
@@ -57,7 +57,7 @@ export async function readCharts(a: Answers, options: ReadChartsOptions): Promis
         problems.push({ path: versionPath, message: `is ${version}, but the chart ${location} is version ${got.version ?? '?'} (image tags follow the chart version); make them agree, or give each workspace of another version its own chart (workspaces[].chart)` });
       }
     }
-    return { values: got?.values, source: remote ? (got ? `the chart ${ref} ${version}` : `the chart ${ref} ${version} (not reachable from here)`) : `the chart ${location}` };
+    return { values: got?.values, source: remote ? `the chart ${ref} ${version}` : `the chart ${location}` };
   };
 
   const cp = a.controlPlane;

@@ -89,7 +89,7 @@ describe.each(HELMS)('faults with $label', ({ label, helm }) => {
       expect(failed.stepId).toBe('release:control-plane');
       const d = failed.diagnoses[0] as Diagnosis;
       expect(d.kind).toBe('image-pull');
-      expect(d.summary).toContain(`${REGISTRY}/zenml/zenml-pro-api:0.93.0`);
+      expect(d.summary).toContain(`${REGISTRY}/zenml/zenml-pro-api:0.13.0`);
       expect(d.details).toContain(`registry: ${REGISTRY}`);
       expect(failed.message).toContain("stopped early instead of waiting for helm's 600s timeout");
       const { resumeCommand } = expectFailedRun(result, result.events, dir, args);

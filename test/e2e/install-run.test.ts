@@ -35,7 +35,7 @@ describe.each(HELMS)('install with $label', ({ label, helm }) => {
     expect(end?.report?.join('\n')).toContain('https://zenml-pro.sim.example.com');
     expect(eventsOf(result.events, 'step-failed')).toEqual([]);
     expect(releaseLines(sim)).toEqual([
-      'zenml-pro/zenml-pro r1 deployed 0.93.0',
+      'zenml-pro/zenml-pro r1 deployed 0.13.0',
       'zenml-workspace-ml/zenml r1 deployed 0.93.0',
       'zenml-workspace-research/zenml r1 deployed 0.93.0',
     ]);
@@ -83,7 +83,7 @@ describe.each(HELMS)('install with $label', ({ label, helm }) => {
     const touched = new Set(mutationsAfter(sim, mark).map((m) => /\/namespaces\/([^/]+)/.exec(m.path)?.[1] ?? m.path));
     expect([...touched]).toEqual(['zenml-workspace-research']);
     expect(releaseLines(sim)).toEqual([
-      'zenml-pro/zenml-pro r1 deployed 0.93.0',
+      'zenml-pro/zenml-pro r1 deployed 0.13.0',
       'zenml-workspace-ml/zenml r1 deployed 0.93.0',
       'zenml-workspace-research/zenml r1 superseded 0.93.0',
       'zenml-workspace-research/zenml r2 deployed 0.93.0',

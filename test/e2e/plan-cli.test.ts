@@ -21,7 +21,11 @@ test('plan --output json lists the self-hosted steps in order, pinned to the con
   const commands: string[] = plan.steps.flatMap((s: { commands: string[] }) => s.commands);
   expect(commands.length).toBeGreaterThan(5);
   for (const c of commands) expect(c).toMatch(/--(kube-)?context prod-eu/);
-  expect(commands.find((c) => c.startsWith('helm upgrade --install zenml-pro'))).toContain('--version 0.93.2');
+  expect(commands.find((c) => c.startsWith('helm upgrade --install zenml-pro'))).toContain('--version 0.13.0');
+  expect(commands.find((c) => c.startsWith('helm upgrade --install zenml ') && c.includes('zenml-workspace-ml-prod'))).toContain('--version 0.93.2');
+  // ml-prod has no enrollment values yet: the install waits there, after the control plane.
+  expect(plan.steps.find((s: { id: string }) => s.id === 'enroll:ml-prod').title).toContain('waiting for its values');
+  expect(plan.steps.find((s: { id: string }) => s.id === 'disruption-budget:workspace-research').commands.join('\n')).toContain('poddisruptionbudget/zenml-pdb -n zenml-workspace-research');
   // plan keeps nothing: no generated secrets written
   expect(existsSync(join(tmp, 'd1', 'generated-secrets.yaml'))).toBe(false);
 });

@@ -11,7 +11,7 @@ import { HELMS, HelmRunner, PACKAGE_SCRIPT, REPO_ROOT, chartPath, packageCharts 
 
 const EXPECTED = [
   ['zenml-pro', '0.12.0'], ['zenml-pro', '0.13.0'], ['zenml-pro', '0.14.0'],
-  ['zenml', '0.82.0'], ['zenml', '0.92.0'], ['zenml', '0.93.0'],
+  ['zenml', '0.82.0'], ['zenml', '0.92.0'], ['zenml', '0.93.0'], ['zenml', '0.93.2'],
 ] as const;
 
 function runScript(script: string): { status: number | null; stdout: string; stderr: string } {
