@@ -67,7 +67,7 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
         process.exitCode = await installWithWizard(opts);
       });
 
-  install(cli.command('install', { isDefault: true }).description('install or resume (the default command): render the values, then run each step with helm and kubectl'));
+  install(cli.command('install').description('install or resume (the default command): render the values, then run each step with helm and kubectl'));
 
   cli
     .command('demo')
@@ -153,7 +153,19 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+/**
+ * `install` is the default: it is put in front when the first word is an option
+ * (or there is none). Not commander's isDefault, which hands any unknown word
+ * to install as an argument ("too many arguments for 'install'") instead of
+ * reporting an unknown command with its nearest match.
+ */
+function withDefaultCommand(argv: readonly string[]): string[] {
+  const [first] = argv.slice(2);
+  const toProgram = first !== undefined && (!first.startsWith('-') || ['-h', '--help', '-v', '--version'].includes(first));
+  return toProgram ? [...argv] : [...argv.slice(0, 2), 'install', ...argv.slice(2)];
+}
+
 const cli = program();
 cli.exitOverride();
 for (const sub of cli.commands) sub.exitOverride();
-void cli.parseAsync(process.argv).catch(fail);
+void cli.parseAsync(withDefaultCommand(process.argv)).catch(fail);

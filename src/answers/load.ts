@@ -127,13 +127,39 @@ function inFileOrder(problems: readonly Problem[]): Problem[] {
     .map((x) => x.p);
 }
 
-/** Validates an answers object: every schema and cross-field problem at once. */
-export function validateAnswers(input: unknown): LoadResult {
+// Issues that mean "this value is not of the kind the schema wants": the
+// cross-field rules assume every value they see has the right kind.
+const WRONG_KIND = new Set(['invalid_type', 'invalid_union', 'invalid_value']);
+
+/** A copy of `input` without the values the schema found of the wrong kind (array items become undefined, keys go). */
+function withoutWrongKinds(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): Record<string, unknown> {
+  const out = structuredClone(input);
+  for (const issue of issues) {
+    if (!WRONG_KIND.has(issue.code) || issue.path.length === 0) continue;
+    const parent = valueAt(out, issue.path.slice(0, -1));
+    if (parent === null || typeof parent !== 'object') continue;
+    const key = issue.path[issue.path.length - 1] as PropertyKey;
+    if (Array.isArray(parent)) parent[key as number] = undefined;
+    else delete (parent as Record<PropertyKey, unknown>)[key];
+  }
+  return out;
+}
+
+/**
+ * Validates an answers object: every schema and cross-field problem at once.
+ * `fileProblems` (I/O, injected) checks the files the answers name once every
+ * value has the right type, so unreadable files are reported with the rest.
+ */
+export function validateAnswers(input: unknown, fileProblems?: (answers: Answers) => readonly Problem[]): LoadResult {
   const parsed = answersSchema.safeParse(input);
   const problems: Problem[] = parsed.success ? [] : parsed.error.issues.flatMap((issue) => issueProblems(issue, input));
   const isObject = input !== null && typeof input === 'object' && !Array.isArray(input);
-  const cross = crossFieldProblems(parsed.success ? parsed.data : isObject ? input : {});
-  for (const p of cross) {
+  const loose = parsed.success ? parsed.data : isObject ? withoutWrongKinds(input as Record<string, unknown>, parsed.error.issues) : {};
+  // A value of the wrong kind was dropped for the rules: their "is required" there would only repeat it.
+  const wrongKind = parsed.success ? [] : parsed.error.issues.filter((i) => WRONG_KIND.has(i.code)).map((i) => formatPath(i.path));
+  const repeats = (p: Problem): boolean => wrongKind.some((w) => p.path === w || p.path.startsWith(`${w}.`) || p.path.startsWith(`${w}[`));
+  const more = [...crossFieldProblems(loose).filter((p) => !repeats(p)), ...(parsed.success && fileProblems ? fileProblems(parsed.data) : [])];
+  for (const p of more) {
     if (!problems.some((q) => q.path === p.path && q.message === p.message)) problems.push(p);
   }
   if (!parsed.success || problems.length > 0) return { ok: false, problems: inFileOrder(problems) };
@@ -141,7 +167,7 @@ export function validateAnswers(input: unknown): LoadResult {
 }
 
 /** Parses YAML answers; syntax errors name the line and column. */
-export function loadAnswersText(text: string, fileName = 'answers'): LoadResult {
+export function loadAnswersText(text: string, fileName = 'answers', fileProblems?: (answers: Answers) => readonly Problem[]): LoadResult {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
@@ -156,7 +182,7 @@ export function loadAnswersText(text: string, fileName = 'answers'): LoadResult 
   }
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) return { ok: false, problems: [{ path: fileName, message: 'is empty; start from examples/self-hosted.yaml or run the wizard' }] };
-  return validateAnswers(data);
+  return validateAnswers(data, fileProblems);
 }
 
 export function formatProblems(problems: readonly Problem[]): string {

@@ -2,6 +2,7 @@
 // injected (env, file reader, store of generated secrets) so this stays pure.
 import { randomBytes } from 'node:crypto';
 import { enrollmentMode } from './derived.js';
+import { formatPath } from './load.js';
 import type { Problem } from './rules.js';
 import type { Answers } from './schema.js';
 import { describeSecretRef, type SecretRef } from './secret-ref.js';
@@ -13,6 +14,8 @@ export interface SecretSlot {
   readonly key: string;
   /** Where it is in the answers file, for messages. */
   readonly path: string;
+  /** The same place as keys, for editing a copy of the answers. */
+  readonly at: readonly (string | number)[];
   readonly ref: SecretRef;
   readonly generate?: GeneratedKind;
   readonly hex64?: boolean;
@@ -21,24 +24,24 @@ export interface SecretSlot {
 /** Every secret the answers use, in a stable order. */
 export function secretSlots(a: Answers): SecretSlot[] {
   const slots: SecretSlot[] = [];
-  const push = (key: string, path: string, ref: SecretRef | undefined, extra: Partial<SecretSlot> = {}): void => {
-    if (ref !== undefined) slots.push({ key, path, ref, ...extra });
+  const push = (key: string, at: readonly (string | number)[], ref: SecretRef | undefined, extra: Partial<SecretSlot> = {}): void => {
+    if (ref !== undefined) slots.push({ key, path: formatPath(at), at, ref, ...extra });
   };
-  if (a.images.auth.method === 'docker-credentials') push('images.auth.password', 'images.auth.password', a.images.auth.password);
+  if (a.images.auth.method === 'docker-credentials') push('images.auth.password', ['images', 'auth', 'password'], a.images.auth.password);
   const cp = a.controlPlane;
   if (cp) {
-    push('controlPlane.database.password', 'controlPlane.database.password', cp.database.password);
-    push('controlPlane.adminPassword', 'controlPlane.adminPassword', cp.adminPassword, { generate: 'password' });
-    if (cp.sso.enabled) push('controlPlane.sso.clientSecret', 'controlPlane.sso.clientSecret', cp.sso.clientSecret);
+    push('controlPlane.database.password', ['controlPlane', 'database', 'password'], cp.database.password);
+    push('controlPlane.adminPassword', ['controlPlane', 'adminPassword'], cp.adminPassword, { generate: 'password' });
+    if (cp.sso.enabled) push('controlPlane.sso.clientSecret', ['controlPlane', 'sso', 'clientSecret'], cp.sso.clientSecret);
   }
-  push('existingControlPlane.apiToken', 'existingControlPlane.apiToken', a.existingControlPlane?.apiToken);
+  push('existingControlPlane.apiToken', ['existingControlPlane', 'apiToken'], a.existingControlPlane?.apiToken);
   a.workspaces.forEach((w, i) => {
     const key = `workspaces.${w.name}`;
-    const path = `workspaces[${i}]`;
-    push(`${key}.database.password`, `${path}.database.password`, w.database.password);
-    push(`${key}.encryptionKey`, `${path}.encryptionKey`, w.encryptionKey, { generate: 'hex32', hex64: true });
-    push(`${key}.jwtSecretKey`, `${path}.jwtSecretKey`, w.jwtSecretKey, { generate: 'hex32' });
-    if (enrollmentMode(a, w) === 'manual') push(`${key}.enrollment.enrollmentKey`, `${path}.enrollment.enrollmentKey`, w.enrollment.enrollmentKey);
+    const at = ['workspaces', i];
+    push(`${key}.database.password`, [...at, 'database', 'password'], w.database.password);
+    push(`${key}.encryptionKey`, [...at, 'encryptionKey'], w.encryptionKey, { generate: 'hex32', hex64: true });
+    push(`${key}.jwtSecretKey`, [...at, 'jwtSecretKey'], w.jwtSecretKey, { generate: 'hex32' });
+    if (enrollmentMode(w) === 'manual') push(`${key}.enrollment.enrollmentKey`, [...at, 'enrollment', 'enrollmentKey'], w.enrollment.enrollmentKey);
   });
   return slots;
 }

@@ -1,7 +1,8 @@
 // Loading an --answers file for a command: every problem at once, exit 2.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { formatProblems, loadAnswersText, type Problem } from '../answers/load.js';
+import { formatProblems, loadAnswersText, type LoadResult, type Problem } from '../answers/load.js';
+import { namedFiles, type NamedFile } from '../answers/named-files.js';
 import type { Answers } from '../answers/schema.js';
 import { UserError } from '../errors.js';
 
@@ -34,6 +35,32 @@ export function loadedFromAnswers(answers: Answers, file: string, text: string):
   return { answers, warnings: [], file, text, resolvePath: resolverFor(file) };
 }
 
+/** Why a named file cannot be used, or undefined when it can. */
+function fileProblem(named: NamedFile, resolvePath: (p: string) => string): string | undefined {
+  const full = resolvePath(named.file);
+  const shown = full === named.file ? full : `${named.file} (${full})`;
+  const fix = named.kind === 'chart' ? 'give the path of the chart .tgz or directory' : 'check the path (relative paths start at the answers file\'s folder) and its permissions';
+  try {
+    if (named.kind === 'file' && statSync(full).isDirectory()) return `${shown} is a directory, not a file; ${fix}`;
+    accessSync(full, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return code === 'ENOENT' ? `${shown} does not exist; ${fix}` : `cannot read ${shown} (${code}); ${fix}`;
+  }
+}
+
+/** Every problem of an answers file's text: schema, cross-field rules, and every named file that cannot be read. */
+export function checkAnswersText(text: string, file: string): LoadResult {
+  const resolvePath = resolverFor(file);
+  return loadAnswersText(text, file, (answers) =>
+    namedFiles(answers).flatMap((named) => {
+      const message = fileProblem(named, resolvePath);
+      return message === undefined ? [] : [{ path: named.path, message }];
+    }),
+  );
+}
+
 export function loadAnswersFile(file: string): LoadedAnswers {
   let text: string;
   try {
@@ -44,7 +71,7 @@ export function loadAnswersFile(file: string): LoadedAnswers {
       code === 'ENOENT' ? 'check the path, or start from one of the files in examples/' : 'check its permissions',
     ]);
   }
-  const result = loadAnswersText(text, file);
+  const result = checkAnswersText(text, file);
   if (!result.ok) {
     const n = result.problems.length;
     throw new UserError(`${file} has ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(result.problems)}`, [
