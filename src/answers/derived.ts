@@ -74,6 +74,11 @@ export function proUrls(a: Answers): { apiUrl: string; dashboardUrl: string } {
   return { apiUrl, dashboardUrl };
 }
 
+/** Where the control plane answers /health: the API's own host when it has one. */
+export function controlPlaneHealthUrl(cp: Pick<NonNullable<Answers['controlPlane']>, 'hostname' | 'apiUrl'>): string {
+  return `${cp.apiUrl ? new URL(cp.apiUrl).origin : `https://${cp.hostname}`}/health`;
+}
+
 export function controlPlaneDbPort(db: { type: 'mysql' | 'postgres'; port?: number | undefined }): number {
   return db.port ?? (db.type === 'postgres' ? 5432 : 3306);
 }

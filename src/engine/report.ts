@@ -6,10 +6,13 @@ import { proUrls, workspaceNamespace } from '../answers/derived.js';
 export function installReport(a: Answers, installDir: string): string[] {
   const lines: string[] = [];
   const hosts: string[] = [];
+  const urls = proUrls(a);
   if (a.controlPlane) {
     const cp = a.controlPlane;
     hosts.push(cp.hostname);
-    lines.push(`Control plane:  https://${cp.hostname}  (API https://${cp.hostname}/api/v1)`);
+    const apiHost = new URL(urls.apiUrl).hostname;
+    if (apiHost !== cp.hostname) hosts.push(apiHost);
+    lines.push(`Control plane:  https://${cp.hostname}  (API ${urls.apiUrl})`);
     if (cp.passwordAuth) {
       lines.push(`  admin login:  user "admin"; password: kubectl -n ${cp.namespace} get secret ${cp.releaseName} -o jsonpath='{.data.ZENML_CLOUD_ADMIN_PASSWORD}' | base64 -d`);
       if (typeof cp.adminPassword === 'object' && 'generate' in cp.adminPassword) lines.push(`                (also kept in ${installDir}/generated-secrets.yaml)`);
@@ -25,7 +28,6 @@ export function installReport(a: Answers, installDir: string): string[] {
   if (a.cluster.tls.ca !== 'public') {
     lines.push('', `TLS: your CA (${a.cluster.tls.caFile ?? 'caFile'}) must be trusted by every client: the OS store, browsers, and REQUESTS_CA_BUNDLE for the zenml CLI.`);
   }
-  const urls = proUrls(a);
   lines.push('', 'Log in with the ZenML CLI:');
   lines.push(`  zenml login --pro-api-url ${urls.apiUrl}`);
   for (const w of a.workspaces) lines.push(`  zenml login ${w.name}`);

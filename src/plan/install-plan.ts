@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Answers, Workspace } from '../answers/schema.js';
 import {
   DEFAULT_WORKLOAD_NAMESPACE,
+  controlPlaneHealthUrl,
   enrollmentMode,
   installerManagesTls,
   proUrls,
@@ -149,15 +150,15 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     });
   };
 
-  const ready = (key: string, label: string, namespace: string, deployments: readonly string[], host: string, needs: readonly string[], workspace?: string): Step =>
+  const ready = (key: string, label: string, namespace: string, deployments: readonly string[], healthUrl: string, needs: readonly string[], workspace?: string): Step =>
     add({
       id: `ready:${key}`,
       title: `${label} ready and healthy`,
       needs,
       mutates: false,
       commands: [kubectl(snapshotArgs(namespace))],
-      action: { type: 'wait-ready', namespace, deployments, healthUrl: `https://${host}/health` },
-      digestOf: { namespace, deployments, host },
+      action: { type: 'wait-ready', namespace, deployments, healthUrl },
+      digestOf: { namespace, deployments, host: new URL(healthUrl).hostname },
       ...(workspace ? { workspace } : {}),
     });
 
@@ -169,7 +170,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     const deployments = [cp.releaseName, `${cp.releaseName}-dashboard`];
     const rel = release(cpRelease, { release: cp.releaseName, namespace: cp.namespace, chart: chartRef(inputs, a.charts.controlPlane), version: cp.version, deployments }, ground);
     const last = budget(cpRelease, cp.namespace, deployments, rel);
-    cpReady = ready('control-plane', 'Control plane', cp.namespace, deployments, cp.hostname, [last.id]).id;
+    cpReady = ready('control-plane', 'Control plane', cp.namespace, deployments, controlPlaneHealthUrl(cp), [last.id]).id;
   }
 
   for (const w of a.workspaces) {
@@ -188,7 +189,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
       w.name,
     );
     const last = budget(r, ns, [fullname], rel, w.name);
-    ready(w.name, `Workspace ${w.name}`, ns, [fullname], w.hostname, [last.id], w.name);
+    ready(w.name, `Workspace ${w.name}`, ns, [fullname], `https://${w.hostname}/health`, [last.id], w.name);
   }
 
   add({

@@ -1,0 +1,76 @@
+// The install plan as data: where the wait for enrollment, the installer's
+// disruption budgets and the health checks sit, from real rendered releases.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { validateAnswers } from '../../src/answers/load.js';
+import type { Answers } from '../../src/answers/schema.js';
+import { secretSlots } from '../../src/answers/secrets.js';
+import { installReport } from '../../src/engine/report.js';
+import { buildInstallPlan } from '../../src/plan/install-plan.js';
+import type { Plan, Step } from '../../src/plan/steps.js';
+import { renderReleases } from '../../src/render/render.js';
+import { baseAnswers } from '../helpers/answers.js';
+
+const templates = {
+  controlPlane: readFileSync(join(__dirname, '../../templates/control-plane.yaml'), 'utf8'),
+  workspace: readFileSync(join(__dirname, '../../templates/workspace.yaml'), 'utf8'),
+};
+
+function planOf(mutate: (a: Record<string, any>) => void): { plan: Plan; answers: Answers } {
+  const raw = baseAnswers();
+  mutate(raw);
+  const result = validateAnswers(raw);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  const answers = result.answers;
+  const secrets = new Map(secretSlots(answers).map((s) => [s.key, s.hex64 ? 'a'.repeat(64) : `secret-${s.key}`]));
+  const readFile = (p: string): string => `PEM ${p}`;
+  const releases = renderReleases({ answers, secrets, readFile, templates, version: 'test' });
+  const plan = buildInstallPlan({
+    answers, releases, secrets, target: { context: 'ctx' }, valuesDir: '/values', resolvePath: (p) => p, readFile,
+    digest: (d) => createHash('sha256').update(d).digest('hex'),
+  });
+  return { plan, answers };
+}
+
+const step = (plan: Plan, id: string): Step => {
+  const s = plan.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`no step ${id} in ${plan.steps.map((x) => x.id).join(', ')}`);
+  return s;
+};
+
+describe('the install plan', () => {
+  test('a workspace without enrollment values waits after the control plane is ready, and only its release depends on it', () => {
+    const { plan } = planOf((a) => { a.workspaces[0].enrollment = {}; });
+    const enroll = step(plan, 'enroll:ml');
+    expect(enroll.needs).toEqual(['ready:control-plane']);
+    expect(enroll.action).toMatchObject({ type: 'manual-enrollment', waiting: { missing: ['workspaces[0].enrollment.organizationId', 'workspaces[0].enrollment.workspaceId', 'workspaces[0].enrollment.enrollmentKey'] } });
+    expect(step(plan, 'namespace:ml').needs).toEqual(['target']);
+    expect(step(plan, 'release:workspace-ml').needs).toContain('enroll:ml');
+  });
+
+  test('with the values, the enrollment step does not wait', () => {
+    const { plan } = planOf(() => undefined);
+    expect(step(plan, 'enroll:ml').action).not.toHaveProperty('waiting');
+  });
+
+  test("the installer's disruption budget comes after the release and before the ready check", () => {
+    const { plan } = planOf((a) => { a.controlPlane.replicas = 2; a.controlPlane.podDisruptionBudget = { minAvailable: 1 }; });
+    const pdb = step(plan, 'disruption-budget:control-plane');
+    expect(pdb.needs).toEqual(['release:control-plane']);
+    expect(pdb.action).toEqual({ type: 'disruption-budget', namespace: 'zenml-pro', deployments: ['zenml-pro', 'zenml-pro-dashboard'], minAvailable: 1 });
+    expect(step(plan, 'ready:control-plane').needs).toEqual(['disruption-budget:control-plane']);
+    expect(planOf(() => undefined).plan.steps.some((s) => s.action.type === 'disruption-budget')).toBe(false);
+  });
+
+  test("a control-plane API on its own host is health-checked there and listed for DNS in the report", () => {
+    const { plan, answers } = planOf((a) => { a.controlPlane.apiUrl = 'https://zenml-api.example.com/api/v1'; });
+    expect(step(plan, 'ready:control-plane').action).toMatchObject({ healthUrl: 'https://zenml-api.example.com/health' });
+    expect(step(plan, 'ready:ml').action).toMatchObject({ healthUrl: 'https://ml.example.com/health' });
+    const report = installReport(answers, '/dir').join('\n');
+    expect(report).toContain('(API https://zenml-api.example.com/api/v1)');
+    expect(report).toContain('  zenml-api.example.com  A/CNAME');
+    expect(report).toContain('zenml login --pro-api-url https://zenml-api.example.com/api/v1');
+  });
+});
