@@ -39,18 +39,21 @@ test('an 80x24 terminal shows a failing run: finished lines, the live step, then
   expect(live).toContain('◌ zenml-pro  1/2 ready');
   expect(live).toContain('✔ zenml-pro-dashboard  1/1 ready');
   expect(live).toContain('⚠ pod/zenml-pro-5d8f: Back-off pulling image');
-  expect(live).not.toContain('helm line 1');
+  // A third of the 24 rows for the output: all 7 lines.
+  expect(live).toContain('│ helm line 1');
   expect(live).toContain('│ helm line 6');
-  // The long output line is cut at the terminal edge, not wrapped.
+  // The long output line is cut at the terminal edge, not wrapped; a key prints it whole.
   expect(live).not.toContain('END-OF-LONG-LINE');
   expect(live).toMatch(/│ W0301 02:00:05 helm upgrade: x+…/);
-  expect(widest(live)).toBeLessThanOrEqual(80);
+  expect(live).toMatch(/^press d to print the running steps in full/m);
+  expect(widest(live), live).toBeLessThanOrEqual(80);
 
   push(failingEnd);
   const state = await done;
   const screen = stdout.plain();
   expect(state.end?.outcome).toBe('failed');
-  expect(screen).toMatch(/^✖ Install the control plane \(zenml-pro 0\.93\.2\) — pods of zenml-pro cannot pull …$/m);
+  // The failed step's line wraps under its mark instead of being cut.
+  expect(screen).toMatch(/^✖ Install the control plane \(zenml-pro 0\.93\.2\) — pods of zenml-pro cannot pull\n {2,3}their image$/m);
   // Inside the panel the diagnosis wraps instead of being cut.
   expect(screen).toContain('✖ Install the control plane (zenml-pro 0.93.2) failed');
   expect(screen).toContain('pod/zenml-pro-5d8f: cannot pull');
@@ -90,11 +93,13 @@ test('steps running side by side share the output tail', () => {
     ...Array.from({ length: 5 }, (_, i): EngineEvent => ({ type: 'output-line', at: at(31 + i), stepId: 'helm:ml', stream: 'stdout', line: `ml line ${i + 1}` })),
   ];
   const state = [...runningPart, ...second].reduce(progressReducer, initialProgress);
-  const { lastFrame, unmount } = render(<ProgressView state={state} now={Date.now()} />);
+  const { lastFrame, unmount } = render(<ProgressView state={state} now={Date.now()} size={{ columns: 100, rows: 24 }} />);
   const frame = stripAnsi(lastFrame() ?? '');
   unmount();
   expect(frame).toMatch(/\[4\/6\] Install workspace ml/);
-  expect(frame.match(/^ {2}│ /gm)).toHaveLength(4);
+  // A third of 24 rows, 4 lines each.
+  expect(frame.match(/^ {2}│ /gm)).toHaveLength(8);
   expect(frame).toContain('│ ml line 5');
-  expect(frame).not.toContain('│ ml line 3');
+  expect(frame).toContain('│ ml line 2');
+  expect(frame).not.toContain('│ ml line 1');
 });

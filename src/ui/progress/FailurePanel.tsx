@@ -1,21 +1,22 @@
 // A failed step: what failed, why (the diagnoses), and what to do next.
+// Printed once under the step's ✖ line, so everything is shown, wrapped.
 import { Box, Text } from 'ink';
 import { usePalette } from '../theme.js';
 import type { StepFailure } from './state.js';
 
-const MAX_DETAILS = 3;
-
-export function FailurePanel({ failure }: { readonly failure: StepFailure }) {
+export function FailurePanel({ failure, columns }: { readonly failure: StepFailure; readonly columns: number }) {
   const p = usePalette();
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={p.fail} paddingX={1} marginTop={1}>
-      <Text color={p.fail} bold={p.bold} wrap="truncate-end">{`✖ ${failure.title} failed`}</Text>
+    <Box flexDirection="column" borderStyle="round" borderColor={p.fail} paddingX={1} marginY={1} width={columns}>
+      <Text color={p.fail} bold={p.bold}>{`✖ ${failure.title} failed`}</Text>
       <Text>{failure.message}</Text>
       {failure.diagnoses.map((d) => (
         <Box key={`${d.kind}:${d.resource}`} flexDirection="column" marginTop={1}>
           <Text bold={p.bold}>{`${d.resource}: ${d.summary}`}</Text>
-          {d.details.slice(0, MAX_DETAILS).map((line) => (
-            <Text key={line} dimColor={p.dim} wrap="truncate-end">{`  ${line}`}</Text>
+          {d.details.map((line, i) => (
+            <Box key={`${i}:${line}`} paddingLeft={2}>
+              <Text dimColor={p.dim}>{line}</Text>
+            </Box>
           ))}
           {d.next.map((line) => (
             <Text key={line}>{`  → ${line}`}</Text>

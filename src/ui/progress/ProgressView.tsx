@@ -1,31 +1,27 @@
-// The live install: finished steps scroll up once (<Static>), the running
-// step(s) stay at the bottom, then the failure panel and how the run ended.
+// The live install: printed lines scroll up once (<Static>: finished steps,
+// failure panels, how the run ended); the running steps stay at the bottom,
+// laid out to fit the terminal (live-layout.ts).
 import { Box, Static } from 'ink';
-import { FailurePanel } from './FailurePanel.js';
-import { FinishedLineView } from './FinishedLineView.js';
-import { RunEndView } from './RunEndView.js';
-import { RunningStepView } from './RunningStepView.js';
-import { TAIL_LINES, type ProgressState } from './state.js';
+import { PrintedItemView } from './FinishedLineView.js';
+import { liveLines, type TerminalSize } from './live-layout.js';
+import { LiveLineView } from './LiveLineView.js';
+import { printedItems, type ProgressState } from './state.js';
 
 interface Props {
   readonly state: ProgressState;
   /** Epoch ms for elapsed times and the spinner. */
   readonly now: number;
+  readonly size: TerminalSize;
 }
 
-export function ProgressView({ state, now }: Props) {
-  // Steps running side by side share the output tail, so the live area still fits 24 rows.
-  const tailLines = Math.max(1, Math.floor(TAIL_LINES / Math.max(1, state.running.length)));
+export function ProgressView({ state, now, size }: Props) {
   return (
     <Box flexDirection="column">
-      <Static items={[...state.finished]}>{(line) => <FinishedLineView key={line.key} line={line} />}</Static>
-      {state.running.map((step) => (
-        <RunningStepView key={step.stepId} step={step} totalSteps={state.totalSteps} now={now} tailLines={tailLines} />
+      <Static items={[...printedItems(state)]}>{(item) => <PrintedItemView key={item.key} item={item} columns={size.columns} />}</Static>
+      {liveLines(state, size, now).map((line, i) => (
+        // Lines have no identity beyond their place in the area.
+        <LiveLineView key={i} line={line} />
       ))}
-      {state.failures.map((f) => (
-        <FailurePanel key={f.stepId} failure={f} />
-      ))}
-      {state.end ? <RunEndView end={state.end} /> : null}
     </Box>
   );
 }

@@ -9,13 +9,14 @@ const HEADLINES: Readonly<Record<RunEnd['outcome'], string>> = {
   'up-to-date': '✔ Everything is already installed and up to date',
   failed: '✖ The install stopped',
   interrupted: '■ The install was interrupted',
+  waiting: '‖ The install is paused: it waits for the values above',
 };
 
-export function RunEndView({ end }: { readonly end: RunEnd }) {
+export function RunEndView({ end, columns }: { readonly end: RunEnd; readonly columns: number }) {
   const p = usePalette();
   const good = end.outcome === 'done' || end.outcome === 'up-to-date';
   return (
-    <Box flexDirection="column" marginTop={1}>
+    <Box flexDirection="column" marginTop={1} width={columns}>
       <Text color={good ? p.ok : p.fail} bold={p.bold}>{HEADLINES[end.outcome]}</Text>
       {end.report.map((line, i) => (
         <Text key={`${i}:${line}`}>{line}</Text>
@@ -23,7 +24,7 @@ export function RunEndView({ end }: { readonly end: RunEnd }) {
       {end.supportBundle ? <Text>{`Support bundle: ${end.supportBundle}`}</Text> : null}
       {end.resumeCommand ? (
         <Text>
-          {'Resume with: '}
+          {end.outcome === 'waiting' ? 'Then continue with: ' : 'Resume with: '}
           <Text color={p.accent} bold={p.bold}>{end.resumeCommand}</Text>
         </Text>
       ) : null}

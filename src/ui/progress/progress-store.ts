@@ -1,7 +1,7 @@
 // Holds the progress state outside React, so events can arrive before, during
 // and after renders; the view reads it with useSyncExternalStore.
 import type { EngineEvent } from '../../engine/events.js';
-import { initialProgress, progressReducer, type ProgressState } from './state.js';
+import { initialProgress, printDetails, progressReducer, type ProgressState } from './state.js';
 
 export interface ProgressSnapshot {
   readonly progress: ProgressState;
@@ -14,6 +14,8 @@ export interface ProgressStore {
   readonly subscribe: (listener: () => void) => () => void;
   readonly dispatch: (event: EngineEvent) => void;
   readonly end: () => void;
+  /** Prints the running steps in full (the `d` key). */
+  readonly printDetails: () => void;
 }
 
 export function createProgressStore(): ProgressStore {
@@ -31,5 +33,6 @@ export function createProgressStore(): ProgressStore {
     },
     dispatch: (event) => set({ ...snapshot, progress: progressReducer(snapshot.progress, event) }),
     end: () => set({ ...snapshot, ended: true }),
+    printDetails: () => set({ ...snapshot, progress: printDetails(snapshot.progress) }),
   };
 }

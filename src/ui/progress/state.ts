@@ -3,12 +3,19 @@
 import type { Diagnosis } from '../../engine/diagnose.js';
 import type { EngineEvent } from '../../engine/events.js';
 
-/** Lines printed once and never redrawn: the run header and each finished step. */
+/**
+ * Lines printed once and never redrawn: the run header, each finished step,
+ * notices, and details printed on request. Printed text wraps, so it is never cut.
+ */
 export interface FinishedLine {
   readonly key: string;
-  readonly kind: 'header' | 'done' | 'skipped' | 'failed' | 'notice';
+  readonly kind: 'header' | 'done' | 'skipped' | 'failed' | 'waiting' | 'notice' | 'details';
   readonly text: string;
   readonly detail?: string | undefined;
+  /** Shown in full under the line: a waiting step's instructions, a running step's details. */
+  readonly more?: readonly string[] | undefined;
+  /** On a failed step's line: the panel printed with it, so it scrolls up instead of filling the live area. */
+  readonly failure?: StepFailure | undefined;
 }
 
 export interface ResourceLine {
@@ -41,7 +48,7 @@ export interface StepFailure {
 }
 
 export interface RunEnd {
-  readonly outcome: 'done' | 'up-to-date' | 'failed' | 'interrupted';
+  readonly outcome: Extract<EngineEvent, { type: 'run-finished' }>['outcome'];
   readonly report: readonly string[];
   readonly supportBundle?: string | undefined;
   readonly resumeCommand?: string | undefined;
@@ -57,7 +64,8 @@ export interface ProgressState {
   readonly end?: RunEnd | undefined;
 }
 
-export const TAIL_LINES = 5;
+/** Output lines kept per running step; the view shows as many as the terminal has room for. */
+export const TAIL_KEEP = 50;
 export const WARNING_LINES = 3;
 
 export const initialProgress: ProgressState = { totalSteps: 0, reached: 0, finished: [], running: [], failures: [] };
@@ -76,10 +84,12 @@ export function clockTime(iso: string): string {
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
 }
 
+const printed = (state: ProgressState, line: Omit<FinishedLine, 'key'>): readonly FinishedLine[] => [...state.finished, { key: String(state.finished.length), ...line }];
+
 const lastN = <T>(items: readonly T[], n: number): readonly T[] => (items.length > n ? items.slice(-n) : items);
 
 function finish(state: ProgressState, stepId: string, line: Omit<FinishedLine, 'key'>): ProgressState {
-  return { ...state, running: state.running.filter((s) => s.stepId !== stepId), finished: [...state.finished, { key: String(state.finished.length), ...line }] };
+  return { ...state, running: state.running.filter((s) => s.stepId !== stepId), finished: printed(state, line) };
 }
 
 function updateStep(state: ProgressState, stepId: string, change: (step: RunningStep) => RunningStep): ProgressState {
@@ -94,7 +104,7 @@ export function progressReducer(state: ProgressState, event: EngineEvent): Progr
       const detail = [`${event.steps} steps`, event.namespaces.length > 0 ? `namespaces ${event.namespaces.join(', ')}` : '', event.resumed ? 'resuming: finished steps are verified, not redone' : '']
         .filter(Boolean)
         .join(' · ');
-      return { ...state, totalSteps: event.steps, finished: [...state.finished, { key: String(state.finished.length), kind: 'header', text: where, detail }] };
+      return { ...state, totalSteps: event.steps, finished: printed(state, { kind: 'header', text: where, detail }) };
     }
     case 'step-started': {
       const others = state.running.filter((s) => s.stepId !== event.stepId);
@@ -109,12 +119,14 @@ export function progressReducer(state: ProgressState, event: EngineEvent): Progr
     case 'step-failed': {
       const failure: StepFailure = { stepId: event.stepId, title: event.title, message: event.message, diagnoses: event.diagnoses, next: event.next };
       const first = event.message.split('\n')[0] ?? event.message;
-      return { ...finish(state, event.stepId, { kind: 'failed', text: event.title, detail: first }), failures: [...state.failures, failure] };
+      return { ...finish(state, event.stepId, { kind: 'failed', text: event.title, detail: first, failure }), failures: [...state.failures, failure] };
     }
+    case 'step-waiting':
+      return finish(state, event.stepId, { kind: 'waiting', text: event.title, more: event.instructions });
     case 'command':
       return updateStep(state, event.stepId, (s) => ({ ...s, command: event.commandLine, retry: undefined }));
     case 'output-line':
-      return updateStep(state, event.stepId, (s) => ({ ...s, tail: lastN([...s.tail, event.line], TAIL_LINES) }));
+      return updateStep(state, event.stepId, (s) => ({ ...s, tail: lastN([...s.tail, event.line], TAIL_KEEP) }));
     case 'resource-status':
       return updateStep(state, event.stepId, (s) => ({ ...s, resources: event.resources }));
     case 'warning-event':
@@ -122,7 +134,7 @@ export function progressReducer(state: ProgressState, event: EngineEvent): Progr
     case 'retry':
       return updateStep(state, event.stepId, (s) => ({ ...s, retry: { attempt: event.attempt, reason: event.reason, at: event.at, delayMs: event.delayMs } }));
     case 'notice':
-      return { ...state, finished: [...state.finished, { key: String(state.finished.length), kind: 'notice', text: event.message }] };
+      return { ...state, finished: printed(state, { kind: 'notice', text: event.message }) };
     case 'run-finished':
       return {
         ...state,
@@ -130,4 +142,21 @@ export function progressReducer(state: ProgressState, event: EngineEvent): Progr
         end: { outcome: event.outcome, report: event.report ?? [], supportBundle: event.supportBundle, resumeCommand: event.resumeCommand },
       };
   }
+}
+
+/** Prints what the live area may cut (whole command, warnings, output tail) of every running step, on request. */
+export function printDetails(state: ProgressState): ProgressState {
+  let next = state;
+  for (const step of state.running) {
+    const more = [...(step.command ? [`$ ${step.command}`] : []), ...step.warnings.map((w) => `⚠ ${w}`), ...step.tail.map((l) => `│ ${l}`)];
+    next = { ...next, finished: printed(next, { kind: 'details', text: step.title, more }) };
+  }
+  return next;
+}
+
+/** What <Static> prints, in order: finished lines, then how the run ended (last, so the list only grows). */
+export type PrintedItem = FinishedLine | { readonly key: 'end'; readonly kind: 'end'; readonly end: RunEnd };
+
+export function printedItems(state: ProgressState): readonly PrintedItem[] {
+  return state.end ? [...state.finished, { key: 'end', kind: 'end', end: state.end }] : state.finished;
 }
