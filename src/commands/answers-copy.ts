@@ -1,0 +1,43 @@
+// The copy of the answers kept in the install directory (<dir>/answers.yaml).
+// A state file holds references only: a literal secret moves to
+// <dir>/secrets/<key> (0600) and the copy points there; every other file path
+// is made absolute, so the copy works from the install directory.
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { namedFiles } from '../answers/named-files.js';
+import { isLiteralSecret } from '../answers/secret-ref.js';
+import { secretSlots } from '../answers/secrets.js';
+import { writeFileAtomic } from '../engine/atomic-write.js';
+import type { LoadedAnswers } from './answers-file.js';
+
+export const ANSWERS_COPY = 'answers.yaml';
+
+/** Sets the value at a path that exists in the parsed answers (every path here names a value written in them). */
+function setAt(root: unknown, at: readonly (string | number)[], value: unknown): void {
+  let parent = root as Record<string | number, unknown>;
+  for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  parent[at[at.length - 1] as string | number] = value;
+}
+
+/** Writes <dir>/answers.yaml (0600) and the files of its literal secrets; returns the copy's path. */
+export async function saveAnswersCopy(loaded: LoadedAnswers, dir: string): Promise<string> {
+  // Plain data, not the YAML document: an alias could otherwise keep a literal secret's anchor in the text.
+  const raw: unknown = parse(loaded.text);
+  for (const named of namedFiles(loaded.answers)) setAt(raw, named.at, loaded.resolvePath(named.file));
+  const literals = secretSlots(loaded.answers).flatMap((slot) => (isLiteralSecret(slot.ref) ? [{ ...slot, value: slot.ref }] : []));
+  if (literals.length > 0) {
+    mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
+    chmodSync(join(dir, 'secrets'), 0o700);
+  }
+  for (const slot of literals) {
+    const name = `secrets/${slot.key}`;
+    // One newline more: reading a fromFile secret drops one, so the value comes back byte for byte.
+    await writeFileAtomic(join(dir, name), `${slot.value}\n`, { mode: 0o600 });
+    setAt(raw, slot.at, { fromFile: `./${name}` });
+  }
+  const file = join(dir, ANSWERS_COPY);
+  const header = `# The answers of this install (from ${loaded.file}): secrets as references, literal ones moved to ./secrets (0600).\n`;
+  await writeFileAtomic(file, header + stringify(raw), { mode: 0o600 });
+  return file;
+}
