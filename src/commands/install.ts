@@ -15,6 +15,7 @@ import { acquireLock, LockHeldError } from '../engine/lock.js';
 import { prepare, type Prepared } from '../engine/prepare.js';
 import { Redactor } from '../engine/redact.js';
 import { jsonLine, plainLines } from '../engine/render-events.js';
+import { rootFallbackNotes } from '../render/render.js';
 import type { HealthOptions } from '../engine/health.js';
 import { installReport } from '../engine/report.js';
 import { runPlan } from '../engine/runner.js';
@@ -139,7 +140,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     const tools = toolsFrom(options);
     const { plan, prepared } = await planFor(loaded, dir, target, true, tools.helm);
     const redactor = redactorFor(loaded, prepared);
-    for (const r of prepared.releases) if (r.chartRoot && !r.chartRoot.fromChart) out.warn(`${r.id}: values root ${r.chartRoot.root}: ${r.chartRoot.reason}`);
+    for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
 
     const valuesDir = join(dir, 'values');
     mkdirSync(valuesDir, { recursive: true, mode: 0o700 });

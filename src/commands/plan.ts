@@ -7,6 +7,7 @@ import { loadAnswersFile } from './answers-file.js';
 import { planFor, redactorFor } from './install.js';
 import { resolveTarget } from './target.js';
 import type { Plan } from '../plan/steps.js';
+import { rootFallbackNotes } from '../render/render.js';
 import type { Redactor } from '../engine/redact.js';
 
 export interface PlanOptions {
@@ -51,7 +52,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
   }
   const { plan, prepared } = await planFor(loaded, resolve(options.dir), target, false, 'helm');
   const redactor = redactorFor(loaded, prepared);
-  for (const r of prepared.releases) if (r.chartRoot && !r.chartRoot.fromChart) out.warn(`${r.id}: values root ${r.chartRoot.root}: ${r.chartRoot.reason}`);
+  for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
   if (options.output === 'json') out.info(JSON.stringify(planJson(plan, redactor), null, 2));
   else for (const line of planText(plan)) out.info(redactor.scrub(line));
   return 0;

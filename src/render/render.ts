@@ -51,6 +51,11 @@ function header(inputs: RenderInputs, what: string): string[] {
   return [`Rendered by zenml-pro-installer ${inputs.version} for ${what}.`, ''];
 }
 
+/** What to tell the operator about workspace values rendered under a root the chart did not declare. */
+export function rootFallbackNotes(releases: readonly RenderedRelease[]): string[] {
+  return releases.flatMap((r) => (r.chartRoot && !r.chartRoot.fromChart ? [`${r.id}: values root ${r.chartRoot.root}: ${r.chartRoot.reason}`] : []));
+}
+
 export function renderReleases(inputs: RenderInputs): RenderedRelease[] {
   const a: Answers = inputs.answers;
   const out: RenderedRelease[] = [];
