@@ -25,7 +25,8 @@ const width = (text: string): number => [...text].length;
 
 function cut(text: string, columns: number): string {
   const chars = [...text];
-  return chars.length <= columns ? text : `${chars.slice(0, Math.max(0, columns - 1)).join('')}…`;
+  if (chars.length <= columns) return text;
+  return columns <= 0 ? '' : `${chars.slice(0, columns - 1).join('')}…`;
 }
 
 /** Word-wraps `text` to `columns`, continuation lines indented by `hang`; words longer than a line are split. */
@@ -69,7 +70,8 @@ type Trimmable = 'tail' | 'warnings' | 'resources' | 'command';
 function partsOf(step: RunningStep, totalSteps: number, now: number, columns: number, tailLines: number): StepParts {
   const body = Math.max(1, columns - INDENT);
   const counter = totalSteps > 0 ? `[${step.position}/${totalSteps}] ` : '';
-  const suffix = `  ${formatDuration(now - Date.parse(step.startedAt))}${step.deadline ? ` · deadline ${clockTime(step.deadline)}` : ''}`;
+  // In a very narrow terminal even the times give way, to the spinner and a little of the title.
+  const suffix = cut(`  ${formatDuration(now - Date.parse(step.startedAt))}${step.deadline ? ` · deadline ${clockTime(step.deadline)}` : ''}`, columns - 5);
   const frame = SPINNER[Math.floor(now / 100) % SPINNER.length] ?? '-';
   const retryIn = step.retry ? Math.max(0, Date.parse(step.retry.at) + step.retry.delayMs - now) : 0;
   let clipped = false;
