@@ -160,10 +160,14 @@ export function isTransientFailure(result: FailureSignals): boolean {
 }
 
 export interface RetryOptions<T> {
-  /** Total attempts, the first included. */
-  readonly attempts: number;
+  /** Total attempts, the first included; unbounded when omitted (then budgetMs bounds the retries). */
+  readonly attempts?: number;
+  /** No retry is started that would begin later than this many ms after the first attempt began. */
+  readonly budgetMs?: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /** Why a result is worth another attempt, or undefined when it is final; transientFailureReason by default. */
+  readonly retryReason?: (result: T) => string | undefined;
   /** Stops waiting: the last result is returned at once (check signal.aborted). */
   readonly signal?: AbortSignal;
   readonly onRetry?: (retry: { attempt: number; delayMs: number; reason: string; result: T }) => void;
@@ -185,19 +189,22 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /**
- * Calls `fn` until its result is not a transient failure or attempts run out,
- * waiting base·2^(n-1) ms (capped at maxDelayMs), of which the upper half is
- * random (so parallel retries spread out). Returns the last result; a thrown
- * error is not retried.
+ * Calls `fn` until its result is not a transient failure, or the attempts or
+ * the time budget run out, waiting base·2^(n-1) ms (capped at maxDelayMs), of
+ * which the upper half is random (so parallel retries spread out). Returns the
+ * last result; a thrown error is not retried.
  */
 export async function retryTransient<T extends FailureSignals>(fn: (attempt: number) => Promise<T>, options: RetryOptions<T>): Promise<T> {
   const random = options.random ?? Math.random;
+  const retryReason = options.retryReason ?? transientFailureReason;
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     const result = await fn(attempt);
-    const reason = transientFailureReason(result);
-    if (reason === undefined || attempt >= options.attempts || options.signal?.aborted) return result;
+    const reason = retryReason(result);
+    if (reason === undefined || attempt >= (options.attempts ?? Infinity) || options.signal?.aborted) return result;
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
     const delayMs = Math.round(ceiling / 2 + random() * (ceiling / 2));
+    if (Date.now() + delayMs - started > (options.budgetMs ?? Infinity)) return result;
     options.onRetry?.({ attempt, delayMs, reason, result });
     await sleep(delayMs, options.signal);
     if (options.signal?.aborted) return result;

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helmNeverReachedCluster } from '../../src/engine/cluster.js';
 import { Redactor } from '../../src/engine/redact.js';
 import {
   SecretInArgvError,
@@ -375,6 +376,37 @@ describe('retryTransient', () => {
     const exhausted = await retryTransient(() => (calls++, Promise.resolve(toolResult('connection refused'))), { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 });
     expect(calls).toBe(3);
     expect(isTransientFailure(exhausted)).toBe(true);
+  });
+
+  it('bounds the retries by time: no retry is scheduled to start after the budget, however many attempts are left', async () => {
+    const began = Date.now();
+    const plannedStarts: number[] = [];
+    let calls = 0;
+    const last = await retryTransient(() => (calls++, Promise.resolve(toolResult('connection refused'))), {
+      budgetMs: 200,
+      baseDelayMs: 20,
+      maxDelayMs: 40,
+      random: () => 0.999,
+      onRetry: ({ delayMs }) => plannedStarts.push(Date.now() - began + delayMs),
+    });
+    expect(isTransientFailure(last)).toBe(true);
+    expect(calls).toBe(plannedStarts.length + 1);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    for (const t of plannedStarts) expect(t).toBeLessThanOrEqual(200);
+    // It gave up only when the next wait would have crossed the budget.
+    expect(Date.now() - began + 40).toBeGreaterThan(200);
+  });
+
+  it('retries helm only when it never reached the cluster (nothing changed), not when it failed midway', async () => {
+    // As helm 4 and helm 3 print them against a closed port (helm 3 capitalises "Kubernetes").
+    const unreachable = ['Error: kubernetes cluster unreachable: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused', 'Error: Kubernetes cluster unreachable: Get "https://127.0.0.1:1/version": dial tcp 127.0.0.1:1: connect: connection refused'];
+    const midway = 'Error: UPGRADE FAILED: Get "https://127.0.0.1:1/api/v1/namespaces/x/secrets": dial tcp 127.0.0.1:1: connect: connection refused';
+    const invalid = 'Error: UPGRADE FAILED: values don\'t meet the specifications of the schema(s)';
+    for (const [stderr, expected] of [...unreachable.map((u) => [u, 3] as const), [midway, 1], [invalid, 1]] as const) {
+      let calls = 0;
+      await retryTransient(() => (calls++, Promise.resolve(toolResult(stderr))), { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, retryReason: helmNeverReachedCluster });
+      expect(calls, stderr).toBe(expected);
+    }
   });
 
   it('stops waiting as soon as the signal aborts and returns the last result', async () => {
