@@ -12,7 +12,7 @@ test('a 15 s API outage during the namespace steps is survived, with the retries
   const sim = await startSim(scratch, 'outage');
   const dir = scratch.path('install');
   try {
-    const run = new InstallProcess(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm: HELMS[0].helm, output: 'text' }), scratch.env(), { timeoutMs: 150_000 });
+    const run = new InstallProcess(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm: HELMS[0]!.helm, output: 'text' }), scratch.env(), { timeoutMs: 150_000 });
     // The outage starts the moment the installer first asks about the control plane's namespace
     // (the probe of the first namespace step): its apply, and the other namespace steps, meet it.
     let exited = false;
