@@ -1,7 +1,8 @@
 // The wizard in front of `install`: ask for what the answers lack, preview
 // the plan and values, then save the answers (secrets as references only)
 // into the install directory so the same install can be repeated with --answers.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadAnswersText, validateAnswers } from '../answers/load.js';
@@ -44,6 +45,35 @@ export function absolutizePaths(raw: unknown, base: string, key = ''): unknown {
   }
   if (raw === null || typeof raw !== 'object') return raw;
   return Object.fromEntries(Object.entries(raw as Record<string, unknown>).map(([k, v]) => [k, absolutizePaths(v, base, k)]));
+}
+
+/** The API server of every context in the kubeconfig files, to name the target before an install. */
+function contextServers(files: readonly string[]): Record<string, string> {
+  const servers: Record<string, string> = {};
+  for (const file of files) {
+    const data = (parse(readFileSync(file, 'utf8')) ?? {}) as { contexts?: { name?: string; context?: { cluster?: string } }[]; clusters?: { name?: string; cluster?: { server?: string } }[] };
+    for (const c of data.contexts ?? []) {
+      const server = data.clusters?.find((k) => k.name === c.context?.cluster)?.cluster?.server;
+      if (c.name && server && !(c.name in servers)) servers[c.name] = server;
+    }
+  }
+  return servers;
+}
+
+/** Why a path typed into the wizard cannot be read, with the fix; relative paths are from the working directory, as saved. */
+function checkPath(path: string, kind: 'file' | 'file-or-directory'): string | undefined {
+  const full = path.startsWith('~/') ? join(homedir(), path.slice(2)) : resolve(path);
+  const where = isAbsolute(path) ? full : `${full} (relative to ${process.cwd()})`;
+  try {
+    if (kind === 'file' && statSync(full).isDirectory()) return `${where} is a directory; give the file itself`;
+    accessSync(full, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `${where} does not exist; give the path of an existing file, relative to ${process.cwd()} or absolute`;
+    if (code === 'EACCES') return `cannot read ${where} (permission denied); make it readable or give another file`;
+    return `cannot read ${where}: ${(error as Error).message}`;
+  }
 }
 
 async function preview(raw: Record<string, unknown>, typed: ReadonlyMap<string, string>, dir: string): Promise<PreviewResult> {
@@ -90,6 +120,8 @@ export async function runInteractive(options: { answers?: string | undefined; di
     ...(initial ? { initial } : {}),
     contexts: kube.contexts,
     ...(kube.current ? { currentContext: kube.current } : {}),
+    contextServers: contextServers(kube.files),
+    checkFile: checkPath,
     preview: (raw, typed) => preview(raw, typed, dir),
   });
   if (result.action === 'cancel' && Object.keys(result.raw).length <= 1) return { action: 'cancel' };

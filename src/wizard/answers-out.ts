@@ -1,10 +1,11 @@
 // The answers the wizard hands back: its working copy without what no longer
-// applies (the other scenario's block, removed workspaces, certificates of
-// old host names), then with typed secrets moved out (see typed-secrets.ts).
+// applies (the other scenario's block, removed workspaces, answers of
+// questions no longer asked), then with typed secrets moved out (see typed-secrets.ts).
 import { API_VERSION } from '../answers/schema.js';
-import { getAt, setAt, type Raw } from './path.js';
+import { askablePatterns, fieldPattern, holdsAnswer } from './askable.js';
+import { isAtOrInside, pathKey, setAt, type Path, type Raw } from './path.js';
 import type { WizardData } from './question.js';
-import { runnerImageMode } from './questions/workload-manager.js';
+import { buildQuestions } from './questions/index.js';
 import { workspaceCount } from './questions/workspaces.js';
 import { extractTypedSecrets, type ExtractedSecrets } from './typed-secrets.js';
 
@@ -14,6 +15,20 @@ function without(raw: Raw, key: string): Raw {
   return rest;
 }
 
+/** `node` at `path` without the answers of questions not asked now (see askable.ts). */
+function pruneNode(node: unknown, path: Path, current: readonly string[], askable: ReadonlySet<string>): unknown {
+  const key = pathKey(path);
+  if (path.length > 0 && current.some((q) => isAtOrInside(key, q))) return node;
+  const pattern = fieldPattern(path);
+  if (path.length > 0 && [...askable].some((a) => isAtOrInside(pattern, a))) return undefined;
+  if (Array.isArray(node)) return node.map((item: unknown, i) => pruneNode(item, [...path, i], current, askable) ?? {});
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node).map(([k, v]) => [k, pruneNode(v, [...path, k], current, askable)] as const);
+  const kept = entries.filter(([, v]) => v !== undefined);
+  // An object emptied by pruning goes too; one that was empty in the answers stays.
+  return kept.length === 0 && entries.length > 0 ? undefined : Object.fromEntries(kept);
+}
+
 /** The answers as validated: still holding typed secrets as literals. */
 export function workingAnswers(d: WizardData): Raw {
   let raw = setAt(d.raw, ['apiVersion'], API_VERSION);
@@ -21,20 +36,10 @@ export function workingAnswers(d: WizardData): Raw {
   if (Array.isArray(raw.workspaces) && raw.workspaces.length > count) raw = { ...raw, workspaces: raw.workspaces.slice(0, count) };
   if (raw.scenario === 'hybrid' || raw.scenario === 'workspace-only') raw = without(without(raw, 'controlPlane'), 'airGapped');
   else if (raw.scenario === 'self-hosted') raw = without(raw, 'existingControlPlane');
-
-  const hosts = getAt(raw, ['cluster', 'tls', 'hosts']);
-  if (hosts !== null && typeof hosts === 'object' && !Array.isArray(hosts)) {
-    const workspaces: unknown[] = Array.isArray(raw.workspaces) ? raw.workspaces : [];
-    const inUse = new Set([getAt(raw, ['controlPlane', 'hostname']), ...workspaces.map((_, i) => getAt(raw, ['workspaces', i, 'hostname']))]);
-    for (const host of Object.keys(hosts)) if (!inUse.has(host)) raw = setAt(raw, ['cluster', 'tls', 'hosts', host], undefined);
-  }
-  const workspaces: unknown[] = Array.isArray(raw.workspaces) ? raw.workspaces : [];
-  workspaces.forEach((_, i) => {
-    if (runnerImageMode(d, i) !== 'prebuilt' && getAt(raw, ['workspaces', i, 'workloadManager', 'runnerImage']) !== undefined) {
-      raw = setAt(raw, ['workspaces', i, 'workloadManager', 'runnerImage'], undefined);
-    }
-  });
-  return raw;
+  const current = buildQuestions(d)
+    .filter(holdsAnswer)
+    .map((q) => pathKey(q.path));
+  return (pruneNode(raw, [], current, askablePatterns()) ?? {}) as Raw;
 }
 
 /** The answers to save or install: secret references only, typed values beside them. */

@@ -13,6 +13,8 @@ export interface WizardData {
   readonly flags: Readonly<Record<string, FlagValue>>;
   readonly contexts: readonly string[];
   readonly currentContext?: string | undefined;
+  /** Why a path typed in the wizard cannot be read (undefined when it can); injected, so the wizard does no I/O. */
+  readonly checkFile?: ((path: string, kind: 'file' | 'file-or-directory') => string | undefined) | undefined;
 }
 
 export interface Choice {
@@ -54,6 +56,10 @@ export interface TextQuestion extends QuestionBase {
   readonly placeholder?: string;
   readonly optional?: boolean;
   readonly numeric?: boolean;
+  /** A comma-separated list, saved as an array of strings. */
+  readonly list?: boolean;
+  /** A check of the typed text beyond the schema's, run when it is submitted: the message to show, or undefined. */
+  readonly check?: (text: string, d: WizardData) => string | undefined;
 }
 
 export interface SelectQuestion extends QuestionBase {
@@ -119,5 +125,21 @@ export function flagBinding(id: string, derive: (d: WizardData) => FlagValue | u
       const next = { ...d, flags: { ...d.flags, [id]: value } };
       return apply ? apply(next, value) : next;
     },
+  };
+}
+
+/** A text question's check for a file path: it must exist and be readable when typed. */
+export function fileCheck(label: string, kind: 'file' | 'file-or-directory' = 'file'): (text: string, d: WizardData) => string | undefined {
+  return (text, d) => {
+    const problem = d.checkFile?.(text, kind);
+    return problem && `${label}: ${problem}`;
+  };
+}
+
+/** A text question's check from a plain `value → problem` function, naming the field. */
+export function valueCheck(label: string, problem: (value: string) => string | undefined): (text: string) => string | undefined {
+  return (text) => {
+    const message = problem(text);
+    return message && `${label}: ${message}`;
   };
 }

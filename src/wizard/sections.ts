@@ -1,6 +1,6 @@
 // The wizard's sections, in order. The control plane section depends on the
 // scenario: self-hosted deploys one, hybrid and workspace-only point at one.
-export type SectionId = 'scenario' | 'cluster' | 'images' | 'tls' | 'controlPlane' | 'existingControlPlane' | 'workspaces' | 'workloadManager' | 'review';
+export type SectionId = 'scenario' | 'cluster' | 'images' | 'tls' | 'controlPlane' | 'existingControlPlane' | 'workspaces' | 'workloadManager' | 'advanced' | 'review';
 
 export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
   scenario: 'Scenario',
@@ -11,12 +11,13 @@ export const SECTION_TITLES: Readonly<Record<SectionId, string>> = {
   existingControlPlane: 'Existing control plane',
   workspaces: 'Workspaces',
   workloadManager: 'Workload manager',
+  advanced: 'Advanced',
   review: 'Review',
 };
 
 export function sectionsFor(scenario: unknown): readonly SectionId[] {
   const controlPlane: SectionId = scenario === 'hybrid' || scenario === 'workspace-only' ? 'existingControlPlane' : 'controlPlane';
-  return ['scenario', 'cluster', 'images', 'tls', controlPlane, 'workspaces', 'workloadManager', 'review'];
+  return ['scenario', 'cluster', 'images', 'tls', controlPlane, 'workspaces', 'workloadManager', 'advanced', 'review'];
 }
 
 /** `3/8 Registry & images` */

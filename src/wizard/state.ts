@@ -12,6 +12,9 @@ export type FinishAction = 'install' | 'save' | 'cancel';
 /** What was entered on a question and not necessarily submitted: kept across back and forth. */
 export interface Draft {
   readonly text?: string;
+  /** Where typing goes in the text being entered (code points); its end when undefined. */
+  readonly caret?: number;
+  /** The highlighted choice or secret method. */
   readonly cursor?: number;
   /** Secrets: choosing how to supply it, or entering it. */
   readonly stage?: 'method' | 'value';
@@ -41,6 +44,7 @@ export interface WizardInit {
   readonly initial?: Readonly<Record<string, unknown>> | undefined;
   readonly contexts: readonly string[];
   readonly currentContext?: string | undefined;
+  readonly checkFile?: WizardData['checkFile'];
 }
 
 export function questions(state: Pick<WizardState, 'data'>): Question[] {
@@ -72,7 +76,7 @@ export function nextScreen(state: WizardState, afterId?: string): Screen {
 }
 
 export function initWizard(init: WizardInit): WizardState {
-  const data: WizardData = { raw: { ...(init.initial ?? {}) }, flags: {}, contexts: init.contexts, currentContext: init.currentContext };
+  const data: WizardData = { raw: { ...(init.initial ?? {}) }, flags: {}, contexts: init.contexts, currentContext: init.currentContext, checkFile: init.checkFile };
   const gapMode = init.initial !== undefined;
   const base: WizardState = {
     data,
@@ -94,7 +98,7 @@ export function draftFor(state: WizardState, q: Question): Draft {
   const value = readAnswer(q, state.data);
   switch (q.kind) {
     case 'text':
-      return { text: scalarText(value) ?? q.defaultValue ?? '' };
+      return { text: (Array.isArray(value) ? value.join(', ') : scalarText(value)) ?? q.defaultValue ?? '' };
     case 'select': {
       const wanted = value ?? q.defaultValue;
       return { cursor: Math.max(0, q.choices.findIndex((c) => c.value === wanted)) };

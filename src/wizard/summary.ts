@@ -17,7 +17,7 @@ export function displayValue(q: Question, d: WizardData): string {
       return q.choices.find((c) => c.value === wanted)?.label ?? scalarText(wanted) ?? 'not set';
     }
     case 'text': {
-      const given = scalarText(value);
+      const given = Array.isArray(value) ? value.join(', ') : scalarText(value);
       if (given !== undefined) return given;
       if (q.defaultValue !== undefined && !q.optional) return q.defaultValue;
       return q.optional ? `default${q.placeholder ? ` (${q.placeholder})` : ''}` : 'not set';

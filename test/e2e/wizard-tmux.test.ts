@@ -3,13 +3,14 @@
 // screen (capture-pane). A self-hosted install with two workspaces is walked
 // through, installed into the simulated cluster, then repeated from the saved
 // answers without a terminal. Needs `npm run build` after src changes.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { startSimulation, type Simulation } from '../../src/sim/simulation.js';
-import { BIN, FAST_TIMINGS, KUBECTL, REPO_ROOT, Scratch, runInstall, waitForNoTools } from '../helpers/install-sim.js';
+import { BIN, FAST_TIMINGS, KUBECTL, REPO_ROOT, Scratch, runInstall, waitForNoTools, writeAnswersCopy } from '../helpers/install-sim.js';
 import { TmuxTerminal, shellQuote } from '../helpers/tmux.js';
+import { choices, choose, errorLine, fieldText, header, questionOf, screenKey, waitForExit, waitForFrame } from '../ui/helpers/tmux-wizard.js';
 
 const HELM = join(REPO_ROOT, '.tools', 'bin', 'helm');
 const NAMESPACES = ['zenml-pro', 'zenml-workspace-ml', 'zenml-workspace-research'];
@@ -26,16 +27,19 @@ const TYPED = {
 type Answer = string | { readonly secret: 'generate' } | { readonly secret: 'type it now'; readonly value: string };
 
 interface Step {
-  /** Part of the header line, e.g. `5/8 Control plane` or `6/8 Workspaces  Workspace 2`. */
+  /** Part of the header line, e.g. `5/9 Control plane` or `6/9 Workspaces  Workspace 2`. */
   readonly where: string;
   readonly question: string;
   readonly answer: Answer;
 }
 
+/** The review's confirmation: the target context and its API server, before anything changes. */
+const CONFIRM = /Install ZenML Pro into context zenml-sim \(https:\/\/127\.0\.0\.1:\d+\)\?/;
+
 const step = (where: string, question: string, answer: Answer): Step => ({ where, question, answer });
 
 function workspaceSteps(n: number, name: string, db: string, workspaceId: string, key: string, more: boolean): Step[] {
-  const at = `6/8 Workspaces  Workspace ${n}`;
+  const at = `6/9 Workspaces  Workspace ${n}`;
   return [
     step(at, 'Name', name),
     step(at, 'Hostname', `${name}.sim.example.com`),
@@ -59,86 +63,39 @@ function workspaceSteps(n: number, name: string, db: string, workspaceId: string
 
 // Air-gapped is the only way the wizard asks for local chart files.
 const SCRIPT: Step[] = [
-  step('1/8 Scenario', 'Scenario', 'self-hosted'),
-  step('1/8 Scenario', 'Air-gapped', 'yes'),
-  step('2/8 Cluster', 'Kube context', 'zenml-sim'),
-  step('2/8 Cluster', 'Ingress class', 'nginx'),
-  step('3/8 Registry & images', 'Image source', 'private'),
-  step('3/8 Registry & images', 'Registry and prefix', 'registry.sim.example.com/zenml'),
-  step('3/8 Registry & images', 'Registry authentication', 'none'),
-  step('3/8 Registry & images', 'Override image repositories', 'no'),
-  step('3/8 Registry & images', 'Control-plane version', '0.93.0'),
-  step('3/8 Registry & images', 'Control-plane chart', '.tools/charts/zenml-pro-0.93.0.tgz'),
-  step('3/8 Registry & images', 'Workspace chart', '.tools/charts/zenml-0.93.0.tgz'),
-  step('4/8 TLS', 'Certificates', 'cert-manager'),
-  step('4/8 TLS', 'cert-manager issuer', 'sim-issuer'),
-  step('4/8 TLS', 'Issuer kind', 'ClusterIssuer'),
-  step('4/8 TLS', 'Certificate authority', 'public'),
-  step('5/8 Control plane', 'Hostname', 'zenml-pro.sim.example.com'),
-  step('5/8 Control plane', 'Namespace', 'zenml-pro'),
-  step('5/8 Control plane', 'Database engine', 'mysql'),
-  step('5/8 Control plane', 'Database host', 'mysql.sim.example.com'),
-  step('5/8 Control plane', 'Database port', ''),
-  step('5/8 Control plane', 'Database name', 'zenml_pro'),
-  step('5/8 Control plane', 'Database user', 'zenml_pro'),
-  step('5/8 Control plane', 'Database password', { secret: 'type it now', value: TYPED.cpDb }),
-  step('5/8 Control plane', 'Single sign-on (OIDC)', 'no'),
-  step('5/8 Control plane', 'Admin password', { secret: 'generate' }),
+  step('1/9 Scenario', 'Scenario', 'self-hosted'),
+  step('1/9 Scenario', 'Air-gapped', 'yes'),
+  step('2/9 Cluster', 'Kube context', 'zenml-sim'),
+  step('2/9 Cluster', 'Ingress class', 'nginx'),
+  step('3/9 Registry & images', 'Image source', 'private'),
+  step('3/9 Registry & images', 'Registry and prefix', 'registry.sim.example.com/zenml'),
+  step('3/9 Registry & images', 'Registry authentication', 'none'),
+  step('3/9 Registry & images', 'Override image repositories', 'no'),
+  step('3/9 Registry & images', 'Control-plane version', '0.93.0'),
+  step('3/9 Registry & images', 'Control-plane chart', '.tools/charts/zenml-pro-0.93.0.tgz'),
+  step('3/9 Registry & images', 'Workspace chart', '.tools/charts/zenml-0.93.0.tgz'),
+  step('4/9 TLS', 'Certificates', 'cert-manager'),
+  step('4/9 TLS', 'cert-manager issuer', 'sim-issuer'),
+  step('4/9 TLS', 'Issuer kind', 'ClusterIssuer'),
+  step('4/9 TLS', 'Certificate authority', 'public'),
+  step('5/9 Control plane', 'Hostname', 'zenml-pro.sim.example.com'),
+  step('5/9 Control plane', 'Namespace', 'zenml-pro'),
+  step('5/9 Control plane', 'Database engine', 'mysql'),
+  step('5/9 Control plane', 'Database host', 'mysql.sim.example.com'),
+  step('5/9 Control plane', 'Database port', ''),
+  step('5/9 Control plane', 'Database name', 'zenml_pro'),
+  step('5/9 Control plane', 'Database user', 'zenml_pro'),
+  step('5/9 Control plane', 'Database password', { secret: 'type it now', value: TYPED.cpDb }),
+  step('5/9 Control plane', 'Single sign-on (OIDC)', 'no'),
+  step('5/9 Control plane', 'Admin password', { secret: 'generate' }),
   ...workspaceSteps(1, 'ml', TYPED.mlDb, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', TYPED.mlKey, true),
   ...workspaceSteps(2, 'research', TYPED.researchDb, 'ffffffff-0000-4111-8222-333333333333', TYPED.researchKey, false),
-  step('7/8 Workload manager  Workspace 1', 'Run pipelines from the UI', 'no'),
-  step('7/8 Workload manager  Workspace 2', 'Run pipelines from the UI', 'no'),
+  step('7/9 Workload manager  Workspace 1', 'Run pipelines from the UI', 'no'),
+  step('7/9 Workload manager  Workspace 2', 'Run pipelines from the UI', 'no'),
+  step('8/9 Advanced', 'Advanced settings', 'keep the defaults'),
 ];
 
-// ---- reading the screen ----
-
-const lines = (screen: string): string[] => screen.split('\n');
-const header = (screen: string): string => lines(screen).find((l) => l.trim() !== '') ?? '';
-const questionOf = (screen: string): string | undefined => /^\? (.+?)(?: \(optional\))?$/m.exec(screen)?.[1];
-/** Ink draws a frame top to bottom: with the key hints (its last line) on screen, the frame is whole. */
-const frameComplete = (screen: string): boolean => (lines(screen).at(-1) ?? '').includes('Ctrl+C leave');
-const errorLine = (screen: string): string | undefined => lines(screen).find((l) => l.startsWith('✖ '));
-/** Which screen this is, to notice that an answer moved the wizard on. */
-const screenKey = (screen: string): string => `${header(screen)}\n${questionOf(screen) ?? ''}\n${screen.includes('Type it (hidden):') ? 'typing' : ''}`;
-
-function choices(screen: string): { cursor: number; labels: string[] } {
-  const labels: string[] = [];
-  let cursor = -1;
-  for (const line of lines(screen)) {
-    const m = /^( ❯ | {3})(\S.*?)(?: {2}.*)?$/.exec(line);
-    if (!m?.[1] || !m[2]) continue;
-    if (m[1] === ' ❯ ') cursor = labels.length;
-    labels.push(m[2]);
-  }
-  return { cursor, labels };
-}
-
-/** The text in the input field; empty when it shows a placeholder. */
-function fieldText(screen: string): string | undefined {
-  const line = lines(screen).find((l) => l.startsWith('›'));
-  if (line === undefined) return undefined;
-  const text = line.slice(1).trim();
-  return text.startsWith('e.g. ') || text.startsWith('empty: ') ? '' : text;
-}
-
 // ---- acting on it ----
-
-async function waitForFrame(term: TmuxTerminal, what: string, done: (screen: string) => boolean): Promise<string> {
-  return term.waitFor(what, (s) => frameComplete(s) && done(s));
-}
-
-async function choose(term: TmuxTerminal, screen: string, label: string): Promise<void> {
-  const { labels } = choices(screen);
-  let { cursor } = choices(screen);
-  const target = labels.indexOf(label);
-  if (target === -1) throw new Error(`no choice "${label}" among ${labels.join(', ')}; the screen:\n${screen}`);
-  while (cursor !== target) {
-    await term.keys(cursor < target ? 'Down' : 'Up');
-    const moved = cursor + (cursor < target ? 1 : -1);
-    cursor = choices(await waitForFrame(term, `the cursor on "${labels[moved] ?? ''}"`, (s) => choices(s).cursor === moved)).cursor;
-  }
-  await term.keys('Enter');
-}
 
 /** Replaces the field's text with `value` (masked when `masked`) and submits it. */
 async function fill(term: TmuxTerminal, screen: string, value: string, masked: boolean): Promise<void> {
@@ -212,14 +169,19 @@ test('a person walks the wizard in a terminal, installs two workspaces, and the 
   // The wizard, question by question.
   let key = '';
   for (const s of SCRIPT) key = await answerStep(t, key, s);
-  const review = await waitForFrame(t, 'the review, ready to install', (s) => s.includes('8/8 Review') && s.includes('✔ Ready'));
+  const review = await waitForFrame(t, 'the review, ready to install', (s) => s.includes('8/9 Review') && s.includes('✔ Ready'));
   expect(review).toMatch(/Workspaces\s+Workspace 1 · ml/);
   await choose(t, review, 'Install');
 
-  // The install asks before changing the cluster.
-  await t.waitFor('the confirmation', (s) => s.includes('Continue? [y/N]'), { read: 'history', timeoutMs: 20_000 });
+  // The wizard names the target and waits for an explicit y.
+  await waitForFrame(t, 'the install confirmation', (s) => CONFIRM.test(s));
   await t.type('y');
-  await t.keys('Enter');
+  // `install` may ask once more before its first change.
+  const started = await t.waitFor('the install to start', (s) => s.includes('Continue? [y/N]') || s.includes('[1/'), { read: 'history', timeoutMs: 20_000 });
+  if (started.includes('Continue? [y/N]')) {
+    await t.type('y');
+    await t.keys('Enter');
+  }
   // The marker may follow a prompt on its line when the installer quits without a newline.
   const end = await t.waitFor('the installer to exit', (s) => /EXIT=\d+$/m.test(s), { read: 'history', timeoutMs: 60_000 });
   // On a terminal the install draws the live view, whose end says so.
@@ -291,4 +253,114 @@ test('a person walks the wizard in a terminal, installs two workspaces, and the 
   expect(again.exitCode, again.stderr).toBe(0);
   expect(again.stdout).toContain('up to date');
   for (const secret of Object.values(TYPED)) expect(again.stdout + again.stderr).not.toContain(secret);
+});
+
+// ---- the review and quitting ----
+
+/** Starts the built CLI with `args` in a fresh terminal, with the environment of an installer run. */
+async function startCli(args: readonly string[], name: string): Promise<TmuxTerminal> {
+  const env = scratch.env(name);
+  const command = `env -i TERM="$TERM" ${Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo "EXIT=$?"`;
+  return TmuxTerminal.start(command, { cwd: REPO_ROOT, logDir: scratch.root, width: 100, height: 30 });
+}
+
+const reviewMenu = (s: string): boolean => s.includes('Review') && s.includes('✔ Ready') && choices(s).labels.includes('Install');
+
+test('demo: a stray Enter on the review installs nothing, Install asks with the target named, Esc goes back, Ctrl+C then y exits at once', { timeout: 60_000 }, async () => {
+  const t = await startCli(['demo'], 'demo');
+  try {
+    // examples/sim.yaml is complete: the wizard opens on the review.
+    const review = await waitForFrame(t, 'the review', reviewMenu, 30_000);
+    expect(choices(review).labels[choices(review).cursor]).not.toBe('Install');
+    await t.keys('Enter');
+    const after = await waitForFrame(t, 'the screen after a stray Enter', (s) => s !== review);
+    expect(after).not.toContain('Installing ZenML Pro');
+
+    // Back on the menu (whatever Enter opened closes with Esc), Install asks first and a stray Enter says no.
+    const menu = await (async () => {
+      if (reviewMenu(after)) return after;
+      await t.keys('Escape');
+      return waitForFrame(t, 'the review menu', reviewMenu);
+    })();
+    await choose(t, menu, 'Install');
+    await waitForFrame(t, 'the install confirmation', (s) => CONFIRM.test(s));
+    await t.keys('Enter');
+    const declined = await waitForFrame(t, 'the review menu again', (s) => reviewMenu(s) && !CONFIRM.test(s));
+    expect(declined).not.toContain('Installing ZenML Pro');
+
+    // Esc: back to the questions.
+    await t.keys('Escape');
+    const question = await waitForFrame(t, 'a question', (s) => questionOf(s) !== undefined);
+    expect(header(question)).not.toContain('Review');
+
+    await t.keys('C-c');
+    await waitForFrame(t, 'the leave prompt', (s) => s.includes('Leave the wizard?'));
+    const since = Date.now();
+    await t.type('y');
+    const end = await waitForExit(t, since, 10_000);
+    expect(end.status, end.screen).toBe(130);
+    expect(end.elapsedMs, end.screen).toBeLessThan(2000);
+  } finally {
+    await t.close();
+  }
+});
+
+test('install: a text field edits like a shell line (Ctrl+A/E/K/W/U, arrows, Delete, fast backspaces, a long paste); save and quit exits at once', { timeout: 60_000 }, async () => {
+  const partial = scratch.path('partial', 'answers.yaml');
+  mkdirSync(scratch.path('partial'), { recursive: true });
+  writeAnswersCopy(partial, {
+    edit: (text) => {
+      const edited = text.replace('    username: zenml_pro\n', '');
+      expect(edited).not.toBe(text);
+      return edited;
+    },
+  });
+  const dir = scratch.path('edit-install');
+  const t = await startCli(['install', '--answers', partial, '--dir', dir, '--kubeconfig', sim.info.kubeconfig], 'edit');
+  try {
+    await waitForFrame(t, 'the missing database user', (s) => questionOf(s) === 'Database user', 30_000);
+    const field = (what: string, expected: string): Promise<string> => waitForFrame(t, `${what}: "${expected}" in the field`, (s) => fieldText(s) === expected);
+    await t.type('world');
+    await field('typed', 'world');
+    await t.keys('C-a');
+    await t.type('hello_');
+    await field('Ctrl+A then typed', 'hello_world');
+    await t.keys('C-e');
+    await t.type('_tail');
+    await field('Ctrl+E then typed', 'hello_world_tail');
+    await t.keys('Left', 'Left', 'Left', 'Left', 'Left', 'C-k');
+    await field('left ×5, Ctrl+K', 'hello_world');
+    await t.type(' again');
+    await field('typed', 'hello_world again');
+    await t.keys('C-w');
+    await field('Ctrl+W', 'hello_world');
+    await t.keys('C-u');
+    await field('Ctrl+U', '');
+
+    // Fast: 50 characters, then 35 backspaces in one burst.
+    await t.type('abcdefghij'.repeat(5));
+    await field('typed 50', 'abcdefghij'.repeat(5));
+    await t.keys(...Array.from({ length: 35 }, () => 'BSpace'));
+    await field('35 fast backspaces', 'abcdefghijabcde');
+    // Home, Delete, Right, a character: edits in the middle.
+    await t.keys('Home', 'DC', 'Right');
+    await t.type('X');
+    await field('Home, Delete, Right, X', 'bXcdefghijabcde');
+    // A long paste at the end.
+    const pasted = 'tok-'.repeat(80);
+    await t.keys('End');
+    await t.type(pasted);
+    await t.keys('Enter');
+
+    const review = await waitForFrame(t, 'the review', (s) => s.includes('Review') && choices(s).labels.includes('Save the answers and quit'));
+    await choose(t, review, 'Save the answers and quit');
+    const since = Date.now();
+    const end = await waitForExit(t, since, 10_000);
+    expect(end.status, end.screen).toBe(0);
+    expect(end.elapsedMs, end.screen).toBeLessThan(2000);
+    const saved = parse(readFileSync(join(dir, 'answers.yaml'), 'utf8')) as { controlPlane: { database: { username: string } } };
+    expect(saved.controlPlane.database.username).toBe(`bXcdefghijabcde${pasted}`);
+  } finally {
+    await t.close();
+  }
 });

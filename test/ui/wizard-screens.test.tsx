@@ -19,7 +19,7 @@ async function toControlPlaneHostname(driver: WizardDriver): Promise<void> {
   await driver.answer('Image source', 'zenml-ecr');
   await driver.answer('Registry authentication', 'none');
   await driver.answer('Override image repositories', 'no');
-  await driver.answer('Control-plane version', '0.93.2');
+  await driver.answer('Control-plane version', '0.13.0');
   await driver.answer('Certificates', 'cert-manager');
   await driver.answer('cert-manager issuer', 'letsencrypt');
   await driver.answer('Issuer kind', 'ClusterIssuer');
@@ -29,14 +29,14 @@ async function toControlPlaneHostname(driver: WizardDriver): Promise<void> {
 test('the first screen shows the position, the question, its help and the choices', async () => {
   const { driver } = await startWizard();
   const frame = driver.frame();
-  expect(frame).toMatch(/^1\/8 Scenario/);
+  expect(frame).toMatch(/^1\/9 Scenario/);
   expect(frame).toContain('? Scenario');
   expect(frame).toContain('Which parts of ZenML Pro this installer puts into your cluster.');
   expect(frame).toContain(' ❯ self-hosted  control plane and workspaces in this cluster');
   await driver.press(KEYS.down);
   expect(driver.frame()).toContain(' ❯ hybrid');
   await driver.press(KEYS.enter);
-  expect(driver.frame()).toMatch(/^2\/8 Cluster/);
+  expect(driver.frame()).toMatch(/^2\/9 Cluster/);
   expect(driver.frame()).toContain(' ❯ dev  current');
   await driver.press(KEYS.enter);
   // Answers given earlier in the section stay in view above the question.
@@ -48,7 +48,7 @@ test('the first screen shows the position, the question, its help and the choice
 test('an invalid hostname shows the schema message inline and stays until it is fixed', async () => {
   const { driver } = await startWizard();
   await toControlPlaneHostname(driver);
-  expect(driver.frame()).toMatch(/^5\/8 Control plane/);
+  expect(driver.frame()).toMatch(/^5\/9 Control plane/);
   await driver.typeText('zenml');
   expect(driver.question()).toBe('Hostname');
   expect(driver.frame()).toContain(`✖ ${fqdnProblem('zenml')!}`);
@@ -89,7 +89,7 @@ test('a typed secret is masked on screen', async () => {
   await driver.press('hunter22');
   expect(driver.fieldText()).toBe('********');
   await driver.press(KEYS.enter);
-  await waitFor(() => driver.frame(), (f) => f.includes('8/8 Review'));
+  await waitFor(() => driver.frame(), (f) => f.includes('9/9 Review'));
   await driver.choose('Show every answer');
   expect(driver.frame()).toContain('Registry password: typed (hidden, kept out of the file)');
   expect(ui.frames.map(stripAnsi).join('\n')).not.toContain('hunter22');
@@ -100,11 +100,11 @@ test('partial answers: only the gaps are asked, with the file values prefilled',
   initial.controlPlane.hostname = 'zenml'; // invalid
   delete initial.workspaces[0].database.username; // missing
   const { driver, results } = await startWizard({ initial });
-  expect(driver.frame()).toMatch(/^5\/8 Control plane/);
+  expect(driver.frame()).toMatch(/^5\/9 Control plane/);
   expect(driver.question()).toBe('Hostname');
   expect(driver.fieldText()).toBe('zenml');
   await driver.typeText('zenml-pro.example.com');
-  expect(driver.frame()).toMatch(/^6\/8 Workspaces {2}Workspace 1 · ml/);
+  expect(driver.frame()).toMatch(/^6\/9 Workspaces {2}Workspace 1 · ml/);
   await driver.answer('MySQL user', 'ml');
   await waitFor(() => driver.frame(), (f) => f.includes('✔ Ready'));
   await driver.choose('Save the answers and quit');
@@ -120,10 +120,10 @@ test('the review can reopen a section and comes back to the review after it', as
   await waitFor(() => driver.frame(), (f) => f.includes('✔ Ready'));
   await driver.choose('Edit a section');
   await driver.choose('Cluster');
-  expect(driver.frame()).toMatch(/^2\/8 Cluster/);
+  expect(driver.frame()).toMatch(/^2\/9 Cluster/);
   await driver.answer('Kube context', 'prod-eu');
   await driver.answer('Ingress class', 'traefik');
-  await waitFor(() => driver.frame(), (f) => f.includes('8/8 Review'));
+  await waitFor(() => driver.frame(), (f) => f.includes('9/9 Review'));
   expect(driver.frame()).toMatch(/Cluster\s+Kube context: prod-eu · Ingress class: traefik/);
 });
 

@@ -34,7 +34,7 @@ const SCRIPT: [string, UiAnswer][] = [
   ['Registry username', 'AWS'],
   ['Registry password', { secret: 'type it now', value: 'registry-pass-123' }],
   ['Override image repositories', 'no'],
-  ['Control-plane version', '0.93.2'],
+  ['Control-plane version', '0.13.0'],
   ['Certificates', 'manual'],
   ['Certificate authority', 'public'],
   ['One wildcard certificate', 'no'],
@@ -51,11 +51,10 @@ const SCRIPT: [string, UiAnswer][] = [
   ['Single sign-on (OIDC)', 'no'],
   ['Admin password', { secret: 'generate' }],
   ...workspace({ name: 'ml-prod', host: 'ml-prod.example.com', version: '0.93.2', db: 'zenml_ml_prod', user: 'ml', password: { secret: 'type it now', value: 'ml-db-secret' }, key: { secret: 'generate' } }),
-  ['Enrollment', 'automatic'],
-  ['Organization', ''],
+  ['Enrollment values', 'later'],
   ['Add another workspace', 'yes'],
-  ...workspace({ name: 'research', host: 'research.example.com', version: '0.92.0', db: 'zenml_research', user: 'research', password: { secret: 'file', value: './secrets/research-db' }, key: { secret: 'type it now', value: 'a'.repeat(64) } }),
-  ['Enrollment', 'manual'],
+  ...workspace({ name: 'research', host: 'research.example.com', version: '0.93.2', db: 'zenml_research', user: 'research', password: { secret: 'file', value: './secrets/research-db' }, key: { secret: 'type it now', value: 'a'.repeat(64) } }),
+  ['Enrollment values', 'now'],
   ['Organization ID', 'org-1'],
   ['Organization name', ''],
   ['Workspace ID', 'ws-2'],
@@ -67,16 +66,17 @@ const SCRIPT: [string, UiAnswer][] = [
   ['Runner service account', 'zenml-runner'],
   ['Runner image', 'reuse'],
   ['Run pipelines from the UI', 'no'],
+  ['Advanced settings', 'keep the defaults'],
 ];
 const TYPED = ['registry-pass-123', 'ml-db-secret', 'a'.repeat(64), 'enroll-key-xyz'];
 
 test('a full self-hosted walk with two workspaces installs valid answers without typed secrets in them', async () => {
   const { ui, driver, results } = await startWizard();
-  expect(driver.frame()).toContain('1/8 Scenario');
+  expect(driver.frame()).toContain('1/9 Scenario');
   for (const [question, answer] of SCRIPT) await driver.answer(question, answer);
 
   const review = await waitFor(() => driver.frame(), (f) => f.includes('✔ Ready'));
-  expect(review).toContain('8/8 Review');
+  expect(review).toContain('9/9 Review');
   expect(review).toMatch(/Workspaces\s+Workspace 1 · ml-prod/);
   expect(review).toContain('Install');
 
@@ -86,7 +86,14 @@ test('a full self-hosted walk with two workspaces installs valid answers without
   expect(driver.frame()).toContain('******');
   await driver.press(KEYS.escape);
 
+  // Install names the target and waits for y; Enter there is a no.
   await driver.choose('Install');
+  expect(driver.frame()).toContain('Install ZenML Pro into context prod-eu?');
+  await driver.press(KEYS.enter);
+  expect(driver.frame()).not.toContain('Install ZenML Pro into context');
+  expect(results).toEqual([]);
+  await driver.choose('Install');
+  await driver.press('y');
   await waitFor(() => String(results.length), (n) => n === '1');
   const result = results[0]!;
   expect(result.action).toBe('install');

@@ -34,9 +34,12 @@ describe('validation on submit', () => {
     expect(s.error).toBe('is required: Database host name as seen from the cluster.');
   });
 
-  test('cross-field rules apply too: a workspace newer than the control plane', () => {
-    const s = apply(walkTo('ws0.version'), { type: 'edit', text: '0.99.0' }, { type: 'submit' });
-    expect(s.error).toMatch(/^0\.99\.0 is newer than the control plane \(0\.93\.2\)/);
+  test('cross-field rules apply too: the workload manager needs a workspace server 0.90.0 or newer', () => {
+    let s = apply(walkTo('ws0.version'), { type: 'edit', text: '0.85.0' }, { type: 'submit' });
+    s = walkTo('ws0.wm.enabled', s);
+    s = answer(s, true);
+    expect(at(s)).toBe('ws0.wm.enabled');
+    expect(s.error).toBe('needs a workspace server 0.90.0 or newer (this one is 0.85.0)');
   });
 
   test('a typed encryption key must be 64 hex characters', () => {
@@ -131,7 +134,7 @@ describe('starting from an answers file with gaps', () => {
 });
 
 describe('scenarios', () => {
-  test('hybrid asks about the existing control plane and the API token for automatic enrollment', () => {
+  test('hybrid asks about the existing control plane and the enrollment values it already has', () => {
     let s = fresh();
     s = answer(s, 'hybrid');
     expect(at(s)).toBe('cluster.context');
@@ -159,18 +162,20 @@ describe('scenarios', () => {
       'ws0.database.password': { secret: 'env', value: 'ML_DB' },
       'ws0.encryptionKey': { secret: 'generate' },
       'ws0.jwtSecretKey': { secret: 'generate' },
-      'ws0.enrollment.mode': 'automatic',
-      'ws0.apiToken': { secret: 'type', value: 'pat-123' },
-      'ws0.enrollment.organization': 'acme',
+      'ws0.enrollment.organizationId': 'org-1',
+      'ws0.enrollment.organizationName': '',
+      'ws0.enrollment.workspaceId': 'ws-1',
+      'ws0.enrollment.enrollmentKey': { secret: 'type', value: 'enroll-123' },
       'ws0.more': false,
       'ws0.wm.enabled': false,
+      advanced: false,
     } as const;
     const { state, asked } = walk(s, script);
     expect(asked).toEqual(Object.keys(script));
     const { raw, typedSecrets } = finalAnswers(state.data);
     expect(raw.controlPlane).toBeUndefined();
-    expect(raw.existingControlPlane).toEqual({ apiUrl: 'https://cloudapi.zenml.io', apiToken: { fromEnv: 'ZPI_SECRET_EXISTING_CONTROL_PLANE_API_TOKEN' } });
-    expect(typedSecrets.get('ZPI_SECRET_EXISTING_CONTROL_PLANE_API_TOKEN')).toBe('pat-123');
+    expect(raw.existingControlPlane).toEqual({ apiUrl: 'https://cloudapi.zenml.io' });
+    expect(typedSecrets.get('ZPI_SECRET_WORKSPACE_ML_ENROLLMENT_KEY')).toBe('enroll-123');
     const result = validateAnswers(raw);
     expect(result.ok ? [] : result.problems).toEqual([]);
   });
@@ -180,13 +185,31 @@ describe('scenarios', () => {
     let s = apply(state, { type: 'edit-section', section: 'scenario' });
     expect(at(s)).toBe('scenario');
     s = answer(s, 'hybrid');
-    // The workspaces enroll automatically: a hybrid install then needs a token, nothing else.
-    expect(at(s)).toBe('ws0.apiToken');
-    s = answer(s, { secret: 'env', value: 'ZENML_PAT' });
-    expect(s.screen).toEqual({ kind: 'review' });
-    expect(workingAnswers(s.data).controlPlane).toBeUndefined();
-    const result = validateAnswers(finalAnswers(s.data).raw);
+    // The first workspace left its enrollment values for later: with a control plane elsewhere they are needed now.
+    const { state: done, asked } = walk(s, {
+      'ws0.enrollment.organizationId': 'org-1',
+      'ws0.enrollment.organizationName': '',
+      'ws0.enrollment.workspaceId': 'ws-1',
+      'ws0.enrollment.enrollmentKey': { secret: 'env', value: 'ML_ENROLLMENT_KEY' },
+    });
+    expect(asked).toEqual(['ws0.enrollment.organizationId', 'ws0.enrollment.workspaceId', 'ws0.enrollment.enrollmentKey']);
+    expect(done.screen).toEqual({ kind: 'review' });
+    expect(workingAnswers(done.data).controlPlane).toBeUndefined();
+    const result = validateAnswers(finalAnswers(done.data).raw);
     expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  test('Esc on a review that came first (a complete file) opens the last question, and walks back from there', () => {
+    const initial = baseAnswers();
+    initial.workspaces.push(secondWorkspace());
+    let s = initWizard({ initial, contexts: [] });
+    expect(s.screen).toEqual({ kind: 'review' });
+    s = apply(s, { type: 'back' });
+    expect(at(s)).toBe('advanced');
+    s = apply(s, { type: 'back' });
+    expect(at(s)).toBe('ws1.wm.enabled');
+    s = apply(s, { type: 'submit' }, { type: 'submit' });
+    expect(s.screen).toEqual({ kind: 'review' });
   });
 
   test('Esc from the first question of an edited section returns to the review', () => {
@@ -194,6 +217,16 @@ describe('scenarios', () => {
     const s = apply(state, { type: 'edit-section', section: 'tls' }, { type: 'back' });
     expect(s.screen).toEqual({ kind: 'review' });
     expect(s.editing).toBeUndefined();
+  });
+});
+
+describe('typing', () => {
+  test('line edits apply in order to the text and the caret, however many arrive before a render', () => {
+    let s = walkTo('cp.namespace');
+    s = apply(s, { type: 'line', ops: [{ type: 'kill-start' }, { type: 'insert', text: 'zenml-prox' }] }, { type: 'line', ops: [{ type: 'backspace' }, { type: 'home' }] }, { type: 'line', ops: [{ type: 'insert', text: 'my-' }] });
+    expect(draftFor(s, currentQuestion(s)!)).toMatchObject({ text: 'my-zenml-pro', caret: 3 });
+    s = apply(s, { type: 'submit' });
+    expect(workingAnswers(s.data).controlPlane).toMatchObject({ namespace: 'my-zenml-pro' });
   });
 });
 
@@ -207,7 +240,7 @@ describe('leaving', () => {
     const left = apply(asking, { type: 'leave', confirm: true });
     expect(left.screen).toEqual({ kind: 'done', action: 'cancel' });
     const { raw, typedSecrets } = wizardResult(left, 'cancel');
-    expect(raw).toMatchObject({ scenario: 'self-hosted', images: { source: 'zenml-ecr' }, controlPlane: { version: '0.93.2' } });
+    expect(raw).toMatchObject({ scenario: 'self-hosted', images: { source: 'zenml-ecr' }, controlPlane: { version: '0.13.0' } });
     expect(JSON.stringify(raw)).not.toContain('registry-pass-123');
     expect(typedSecrets.get('ZPI_SECRET_IMAGES_AUTH_PASSWORD')).toBe('registry-pass-123');
   });

@@ -37,9 +37,10 @@ function Field({ state, question: q, active, dispatch }: Props) {
         <TextField
           key={q.id}
           value={draft.text ?? ''}
+          caret={draft.caret}
           placeholder={placeholderText(q.placeholder, q.optional ?? false)}
           active={active}
-          onChange={(text) => dispatch({ type: 'edit', text })}
+          onEdit={(ops) => dispatch({ type: 'line', ops })}
           onSubmit={() => dispatch({ type: 'submit' })}
         />
       );

@@ -1,9 +1,12 @@
 // The last section: what will be installed, section by section, the plan and
-// the rendered values from the caller's preview, and what to do next.
+// the rendered values from the caller's preview, and what to do next. Install
+// is never the highlighted item and asks for y with the target named: a stray
+// Enter cannot start changing a cluster.
 import { Box, Text, useInput } from 'ink';
 import { useMemo, useState } from 'react';
 import { validateAnswers, type Problem } from '../../answers/load.js';
 import { finalAnswers, workingAnswers } from '../../wizard/answers-out.js';
+import { getAt, scalarText } from '../../wizard/path.js';
 import type { PreviewFn } from '../../wizard/result.js';
 import { SECTION_TITLES, sectionsFor, type SectionId } from '../../wizard/sections.js';
 import type { WizardState } from '../../wizard/state.js';
@@ -15,7 +18,7 @@ import { usePalette } from '../theme.js';
 import { SectionHeader } from './SectionHeader.js';
 import { maskTyped, usePreview } from './use-preview.js';
 
-type View = 'menu' | 'sections' | 'summary' | 'plan' | 'values';
+type View = 'menu' | 'sections' | 'confirm' | 'summary' | 'plan' | 'values';
 type MenuItem = { id: 'install' | 'edit' | 'summary' | 'plan' | 'values' | 'save'; label: string; hint?: string };
 
 interface Props {
@@ -25,9 +28,11 @@ interface Props {
   readonly onFinish: (action: 'install' | 'save') => void;
   readonly onEditSection: (section: SectionId) => void;
   readonly onBack: () => void;
+  /** The API server of each kube context, to name the target before installing. */
+  readonly contextServers?: Readonly<Record<string, string>> | undefined;
 }
 
-export function ReviewScreen({ state, preview, active, onFinish, onEditSection, onBack }: Props) {
+export function ReviewScreen({ state, preview, active, onFinish, onEditSection, onBack, contextServers }: Props) {
   const p = usePalette();
   const [view, setView] = useState<View>('menu');
   const [cursor, setCursor] = useState(0);
@@ -44,28 +49,34 @@ export function ReviewScreen({ state, preview, active, onFinish, onEditSection, 
     ...(previewState.status === 'done' && !previewState.result.ok ? previewState.result.problems : []),
   ];
   const items: MenuItem[] = [
-    ...(previewed && problems.length === 0 ? [{ id: 'install' as const, label: 'Install', hint: 'start now' }] : []),
-    { id: 'edit', label: 'Edit a section' },
-    { id: 'summary', label: 'Show every answer' },
     ...(previewed ? [{ id: 'plan' as const, label: 'Show the plan', hint: `${previewed.planLines.length} lines` }, { id: 'values' as const, label: 'Show the rendered values', hint: `${previewed.values.length} files, secrets masked` }] : []),
+    { id: 'summary', label: 'Show every answer' },
+    { id: 'edit', label: 'Edit a section' },
+    ...(previewed && problems.length === 0 ? [{ id: 'install' as const, label: 'Install', hint: 'asks before changing the cluster' }] : []),
     { id: 'save', label: 'Save the answers and quit', hint: 'install later with --answers' },
   ];
+  const context = scalarText(getAt(state.data.raw, ['cluster', 'context'])) ?? state.data.currentContext;
+  const server = context === undefined ? undefined : contextServers?.[context];
   const menuCursor = Math.min(cursor, items.length - 1);
 
   useInput(
-    (_input, key) => {
-      if (key.escape) {
+    (input, key) => {
+      if (view === 'confirm') {
+        if (input === 'y' || input === 'Y') onFinish('install');
+        else if (input === 'n' || input === 'N' || key.escape || key.return) setView('menu');
+      } else if (key.escape) {
         if (view === 'sections') setView('menu');
         else onBack();
       }
     },
-    { isActive: active && (view === 'menu' || view === 'sections') },
+    { isActive: active && (view === 'menu' || view === 'sections' || view === 'confirm') },
   );
 
   const choose = (): void => {
     const item = items[menuCursor];
     if (!item) return;
-    if (item.id === 'install' || item.id === 'save') onFinish(item.id);
+    if (item.id === 'save') onFinish('save');
+    else if (item.id === 'install') setView('confirm');
     else if (item.id === 'edit') setView('sections');
     else setView(item.id);
   };
@@ -101,7 +112,18 @@ export function ReviewScreen({ state, preview, active, onFinish, onEditSection, 
         {previewed && problems.length === 0 ? <Text color={p.ok}>{'✔ Ready: the answers are valid, the plan is made and the values are rendered'}</Text> : null}
       </Box>
       <Box marginTop={1} flexDirection="column">
-        {view === 'sections' ? (
+        {view === 'confirm' ? (
+          <Box flexDirection="column" borderStyle="round" borderColor={p.warn} paddingX={1}>
+            <Text bold={p.bold}>{`Install ZenML Pro into context ${context ?? '(the current context)'}${server ? ` (${server})` : ''}?`}</Text>
+            <Text>{'This creates the namespaces and helm releases of the plan in that cluster.'}</Text>
+            <Text>
+              <Text color={p.accent}>y</Text>
+              {' install now · '}
+              <Text color={p.accent}>n</Text>
+              {', Esc or Enter: not now'}
+            </Text>
+          </Box>
+        ) : view === 'sections' ? (
           <ChoiceList
             items={sections.map((s) => ({ label: SECTION_TITLES[s] }))}
             cursor={sectionCursor}
@@ -117,7 +139,7 @@ export function ReviewScreen({ state, preview, active, onFinish, onEditSection, 
         )}
       </Box>
       <Box marginTop={1}>
-        <KeyHints hints={['↑↓ choose', 'Enter select', view === 'sections' ? 'Esc menu' : 'Esc back to the questions', 'Ctrl+C leave']} />
+        <KeyHints hints={view === 'confirm' ? ['y install', 'n not now', 'Ctrl+C leave'] : ['↑↓ choose', 'Enter select', view === 'sections' ? 'Esc menu' : 'Esc back to the questions', 'Ctrl+C leave']} />
       </Box>
     </Box>
   );

@@ -39,10 +39,11 @@ export function SecretField({ question, draft, active, dispatch }: Props) {
       <TextField
         key={method}
         value={draft.texts?.[method] ?? ''}
+        caret={draft.caret}
         placeholder={PLACEHOLDERS[method]}
         mask={method === 'type' ? '*' : undefined}
         active={active}
-        onChange={(text) => dispatch({ type: 'edit', text })}
+        onEdit={(ops) => dispatch({ type: 'line', ops })}
         onSubmit={() => dispatch({ type: 'submit' })}
       />
     </Box>

@@ -15,9 +15,11 @@ interface Props {
   readonly onDone: (result: WizardResult) => void;
   /** Sees every state, so an interrupted wizard can still hand back what was answered. */
   readonly onState?: (state: WizardState) => void;
+  /** The API server of each kube context, named before an install starts. */
+  readonly contextServers?: Readonly<Record<string, string>> | undefined;
 }
 
-export function WizardApp({ initial, preview, onDone, onState }: Props) {
+export function WizardApp({ initial, preview, onDone, onState, contextServers }: Props) {
   const [state, dispatch] = useReducer(wizardReducer, initial);
   const { exit } = useApp();
   const screen = state.screen;
@@ -51,6 +53,7 @@ export function WizardApp({ initial, preview, onDone, onState }: Props) {
           onFinish={(action) => dispatch({ type: 'finish', action })}
           onEditSection={(section) => dispatch({ type: 'edit-section', section })}
           onBack={() => dispatch({ type: 'back' })}
+          contextServers={contextServers}
         />
       ) : null}
       {state.leaving ? <LeavePrompt /> : null}

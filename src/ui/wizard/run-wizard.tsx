@@ -2,7 +2,7 @@
 // (install, save, or cancel) and the answers. Typed secrets come back beside
 // the answers, never in them (see src/wizard/typed-secrets.ts).
 import { render } from 'ink';
-import { initWizard, type WizardState } from '../../wizard/state.js';
+import { initWizard, type WizardInit, type WizardState } from '../../wizard/state.js';
 import { wizardResult, type PreviewFn, type WizardResult } from '../../wizard/result.js';
 import { PaletteContext, colorsEnabled, paletteFor } from '../theme.js';
 import { WizardApp } from './WizardApp.js';
@@ -13,6 +13,10 @@ export interface RunWizardOptions {
   /** Context names from the kubeconfig, offered as choices. */
   readonly contexts: readonly string[];
   readonly currentContext?: string;
+  /** The API server of each context, named when the install is confirmed. */
+  readonly contextServers?: Readonly<Record<string, string>>;
+  /** Checks paths typed into the wizard (see WizardData.checkFile). */
+  readonly checkFile?: WizardInit['checkFile'];
   readonly preview: PreviewFn;
   readonly stdin?: NodeJS.ReadStream;
   readonly stdout?: NodeJS.WriteStream;
@@ -21,7 +25,7 @@ export interface RunWizardOptions {
 }
 
 export async function runWizard(options: RunWizardOptions): Promise<WizardResult> {
-  const initial = initWizard({ initial: options.initial, contexts: options.contexts, currentContext: options.currentContext });
+  const initial = initWizard({ initial: options.initial, contexts: options.contexts, currentContext: options.currentContext, checkFile: options.checkFile });
   let latest: WizardState = initial;
   let result: WizardResult | undefined;
   const instance = render(
@@ -29,6 +33,7 @@ export async function runWizard(options: RunWizardOptions): Promise<WizardResult
       <WizardApp
         initial={initial}
         preview={options.preview}
+        contextServers={options.contextServers}
         onDone={(r) => {
           result = r;
         }}
@@ -45,7 +50,9 @@ export async function runWizard(options: RunWizardOptions): Promise<WizardResult
     },
   );
   await instance.waitUntilExit();
-  // Ink unrefs stdin when it exits; a prompt that follows (install's confirmation) must keep the process waiting for it.
-  (options.stdin ?? process.stdin).ref();
-  return result ?? wizardResult(latest, 'cancel');
+  const final = result ?? wizardResult(latest, 'cancel');
+  // Ink unrefs stdin when it exits (its handle may still be reading); only an install has a prompt that follows
+  // and must keep the process waiting for it. After save or cancel, a referenced stdin would keep it alive until killed.
+  if (final.action === 'install') (options.stdin ?? process.stdin).ref();
+  return final;
 }

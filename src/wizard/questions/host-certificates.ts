@@ -2,7 +2,7 @@
 // after the host name they belong to: the TLS section comes before the hosts exist.
 import { fqdnProblem } from '../../answers/fields.js';
 import { getAt, pathKey } from '../path.js';
-import { text, type Question, type WizardData } from '../question.js';
+import { fileCheck, text, type Question, type WizardData } from '../question.js';
 import type { SectionId } from '../sections.js';
 
 export function hostCertificateQuestions(d: WizardData, section: SectionId, idPrefix: string, host: unknown, group?: string): Question[] {
@@ -11,8 +11,10 @@ export function hostCertificateQuestions(d: WizardData, section: SectionId, idPr
   if (provisioning !== 'manual' || wildcard || typeof host !== 'string' || fqdnProblem(host) !== undefined) return [];
   const base = ['cluster', 'tls', 'hosts', host];
   const extra = group ? { group } : {};
+  const cert = `Certificate file for ${host}`;
+  const key = `Key file for ${host}`;
   return [
-    text(section, `${idPrefix}.tls.certFile`, [...base, 'certFile'], `Certificate file for ${host}`, { ...extra, owns: [pathKey(base)], placeholder: `./tls/${host}.crt` }),
-    text(section, `${idPrefix}.tls.keyFile`, [...base, 'keyFile'], `Key file for ${host}`, { ...extra, placeholder: `./tls/${host}.key` }),
+    text(section, `${idPrefix}.tls.certFile`, [...base, 'certFile'], cert, { ...extra, owns: [pathKey(base)], placeholder: `./tls/${host}.crt`, check: fileCheck(cert) }),
+    text(section, `${idPrefix}.tls.keyFile`, [...base, 'keyFile'], key, { ...extra, placeholder: `./tls/${host}.key`, check: fileCheck(key) }),
   ];
 }

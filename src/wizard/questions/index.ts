@@ -1,5 +1,6 @@
 // Every question that applies to the answers so far, in the order asked.
 import type { Question, WizardData } from '../question.js';
+import { advancedQuestions } from './advanced.js';
 import { controlPlaneQuestions, existingControlPlaneQuestions } from './control-plane.js';
 import { clusterQuestions, imageQuestions, scenarioQuestions, tlsQuestions } from './setup.js';
 import { workloadManagerQuestions } from './workload-manager.js';
@@ -15,5 +16,6 @@ export function buildQuestions(d: WizardData): Question[] {
     ...(hosted ? existingControlPlaneQuestions(d) : controlPlaneQuestions(d)),
     ...workspaceQuestions(d),
     ...workloadManagerQuestions(d),
+    ...advancedQuestions(d),
   ];
 }

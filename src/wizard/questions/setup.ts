@@ -2,7 +2,8 @@
 import { imageRepositories } from '../../answers/derived.js';
 import type { Answers } from '../../answers/schema.js';
 import { getAt } from '../path.js';
-import { enumChoices, flagBinding, secret, select, text, yesNo, type Question, type WizardData } from '../question.js';
+import { imageRepositoryProblem, registryProblem } from '../../answers/oci-reference.js';
+import { enumChoices, fileCheck, flagBinding, secret, select, text, valueCheck, yesNo, type Question, type WizardData } from '../question.js';
 
 export function scenarioQuestions(d: WizardData): Question[] {
   const qs: Question[] = [
@@ -57,6 +58,12 @@ function repositoryPlaceholders(d: WizardData): { api: string; dashboard: string
   return imageRepositories(images);
 }
 
+/** A chart given as a path (not an oci:// or https:// reference) must be there to read: a .tgz or a chart directory. */
+function localChartCheck(label: string): (text: string, d: WizardData) => string | undefined {
+  const file = fileCheck(label, 'file-or-directory');
+  return (text, d) => (text.includes('://') ? undefined : file(text, d));
+}
+
 export function imageQuestions(d: WizardData): Question[] {
   const raw = d.raw;
   const selfHosted = raw.scenario !== 'hybrid' && raw.scenario !== 'workspace-only';
@@ -73,7 +80,7 @@ export function imageQuestions(d: WizardData): Question[] {
       { defaultValue: airGapped ? 'private' : undefined },
     ),
   ];
-  if (source === 'private') qs.push(text('images', 'images.registry', ['images', 'registry'], 'Registry and prefix', { placeholder: 'registry.internal.example.com/zenml' }));
+  if (source === 'private') qs.push(text('images', 'images.registry', ['images', 'registry'], 'Registry and prefix', { placeholder: 'registry.internal.example.com/zenml', check: valueCheck('Registry and prefix', registryProblem) }));
   qs.push(
     select(
       'images',
@@ -104,14 +111,15 @@ export function imageQuestions(d: WizardData): Question[] {
     const placeholders = repositoryPlaceholders(d);
     const kinds = selfHosted ? (['api', 'dashboard', 'server'] as const) : (['server'] as const);
     for (const kind of kinds) {
-      qs.push(text('images', `images.repositories.${kind}`, ['images', 'repositories', kind], `${kind[0]?.toUpperCase() ?? ''}${kind.slice(1)} image repository`, { optional: true, placeholder: placeholders[kind] }));
+      const label = `${kind[0]?.toUpperCase() ?? ''}${kind.slice(1)} image repository`;
+      qs.push(text('images', `images.repositories.${kind}`, ['images', 'repositories', kind], label, { optional: true, placeholder: placeholders[kind], check: valueCheck(label, imageRepositoryProblem) }));
     }
   }
-  if (selfHosted) qs.push(text('images', 'controlPlane.version', ['controlPlane', 'version'], 'Control-plane version', { placeholder: '0.93.2' }));
+  if (selfHosted) qs.push(text('images', 'controlPlane.version', ['controlPlane', 'version'], 'Control-plane version', { placeholder: '0.13.0', help: 'zenml-pro chart version; its own line (0.13.x), independent of the workspace servers (0.9x).' }));
   if (airGapped) {
     qs.push(
-      text('images', 'charts.controlPlane', ['charts', 'controlPlane'], 'Control-plane chart', { defaultValue: undefined, placeholder: './charts/zenml-pro-<version>.tgz' }),
-      text('images', 'charts.workspace', ['charts', 'workspace'], 'Workspace chart', { defaultValue: undefined, placeholder: './charts/zenml-<version>.tgz' }),
+      text('images', 'charts.controlPlane', ['charts', 'controlPlane'], 'Control-plane chart', { defaultValue: undefined, placeholder: './charts/zenml-pro-<version>.tgz', check: localChartCheck('Control-plane chart') }),
+      text('images', 'charts.workspace', ['charts', 'workspace'], 'Workspace chart', { defaultValue: undefined, placeholder: './charts/zenml-<version>.tgz', check: localChartCheck('Workspace chart') }),
     );
   }
   return qs;
@@ -131,13 +139,13 @@ export function tlsQuestions(d: WizardData): Question[] {
     );
   }
   qs.push(select('tls', 'tls.ca', [...tls, 'ca'], 'Certificate authority', enumChoices([...tls, 'ca'], { public: 'browsers trust it already', private: 'your company CA', 'self-signed': 'a CA you made yourself' })));
-  if (ca === 'private' || ca === 'self-signed') qs.push(text('tls', 'tls.caFile', [...tls, 'caFile'], 'CA certificate file', { placeholder: './tls/ca.pem' }));
+  if (ca === 'private' || ca === 'self-signed') qs.push(text('tls', 'tls.caFile', [...tls, 'caFile'], 'CA certificate file', { placeholder: './tls/ca.pem', check: fileCheck('CA certificate file') }));
   if (provisioning === 'manual') {
     qs.push(select('tls', 'tls.wildcard', [...tls, 'wildcard'], 'One wildcard certificate', yesNo('one certificate per host (asked with each host)', 'e.g. *.zenml.example.com for every host')));
     if (getAt(d.raw, [...tls, 'wildcard']) === true) {
       qs.push(
-        text('tls', 'tls.certFile', [...tls, 'certFile'], 'Wildcard certificate file', { placeholder: './tls/wildcard.crt' }),
-        text('tls', 'tls.keyFile', [...tls, 'keyFile'], 'Wildcard key file', { placeholder: './tls/wildcard.key' }),
+        text('tls', 'tls.certFile', [...tls, 'certFile'], 'Wildcard certificate file', { placeholder: './tls/wildcard.crt', check: fileCheck('Wildcard certificate file') }),
+        text('tls', 'tls.keyFile', [...tls, 'keyFile'], 'Wildcard key file', { placeholder: './tls/wildcard.key', check: fileCheck('Wildcard key file') }),
       );
     }
   }

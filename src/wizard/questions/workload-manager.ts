@@ -1,14 +1,15 @@
 // Optional per workspace: the workload manager runs pipelines from the UI (snapshots).
 import { DEFAULT_WORKLOAD_NAMESPACE } from '../../answers/derived.js';
 import { getAt, setAt } from '../path.js';
-import { enumChoices, flagBinding, select, text, yesNo, type Question, type WizardData } from '../question.js';
+import { imageReferenceProblem, registryProblem } from '../../answers/oci-reference.js';
+import { enumChoices, flagBinding, select, text, valueCheck, yesNo, type Question, type WizardData } from '../question.js';
 import { workspaceCount, workspaceGroup } from './workspaces.js';
 
 export type RunnerImageMode = 'reuse' | 'prebuilt' | 'build';
 
 export const runnerModeFlag = (i: number): string => `ws${i}.wm.runner`;
 
-export function runnerImageMode(d: WizardData, i: number): RunnerImageMode {
+function runnerImageMode(d: WizardData, i: number): RunnerImageMode {
   const flag = d.flags[runnerModeFlag(i)];
   if (flag === 'reuse' || flag === 'prebuilt' || flag === 'build') return flag;
   const wm = ['workspaces', i, 'workloadManager'];
@@ -28,8 +29,8 @@ function oneWorkspace(d: WizardData, i: number): Question[] {
   const mode = runnerImageMode(d, i);
   qs.push(
     select('workloadManager', id('implementation'), wm('implementation'), 'Implementation', enumChoices(wm('implementation'), { kubernetes: 'any cluster', aws: 'EKS, with S3 logs and ECR builds', gcp: 'GKE' }), { group }),
-    text('workloadManager', id('namespace'), wm('namespace'), 'Runner namespace', { group, optional: true, placeholder: DEFAULT_WORKLOAD_NAMESPACE, help: 'Namespace for runner pods; it must already exist.' }),
-    text('workloadManager', id('serviceAccount'), wm('serviceAccount'), 'Runner service account', { group, help: 'Service account of runner pods; it must already exist.' }),
+    text('workloadManager', id('namespace'), wm('namespace'), 'Runner namespace', { group, optional: true, placeholder: DEFAULT_WORKLOAD_NAMESPACE, help: 'Namespace for runner pods; the installer creates it.' }),
+    text('workloadManager', id('serviceAccount'), wm('serviceAccount'), 'Runner service account', { group, help: 'Service account of runner pods; the installer creates it.' }),
     select(
       'workloadManager',
       runnerModeFlag(i),
@@ -47,8 +48,8 @@ function oneWorkspace(d: WizardData, i: number): Question[] {
       },
     ),
   );
-  if (mode === 'prebuilt') qs.push(text('workloadManager', id('runnerImage'), wm('runnerImage'), 'Runner image', { group }));
-  if (mode === 'build') qs.push(text('workloadManager', id('registry'), wm('registry'), 'Runner image registry', { group }));
+  if (mode === 'prebuilt') qs.push(text('workloadManager', id('runnerImage'), wm('runnerImage'), 'Runner image', { group, placeholder: 'registry.example.com/zenml/runner:1.0', check: valueCheck('Runner image', imageReferenceProblem) }));
+  if (mode === 'build') qs.push(text('workloadManager', id('registry'), wm('registry'), 'Runner image registry', { group, placeholder: 'registry.example.com/zenml-runners', check: valueCheck('Runner image registry', registryProblem) }));
   if (implementation === 'aws') {
     if (mode === 'build') qs.push(text('workloadManager', id('awsRegion'), wm('awsRegion'), 'AWS region', { group }));
     qs.push(text('workloadManager', id('awsBucket'), wm('awsBucket'), 'S3 bucket for logs', { group, optional: true, placeholder: 's3://bucket/prefix' }));
