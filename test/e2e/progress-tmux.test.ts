@@ -34,7 +34,8 @@ async function startInstall(sim: Simulation, dir: string): Promise<TmuxTerminal>
   const env = scratch.env(dir);
   const args = ['install', '--answers', SIM_ANSWERS, '--kubeconfig', sim.info.kubeconfig, '--yes', '--dir', scratch.path(dir), '--helm', HELM, '--kubectl', KUBECTL];
   // Only the variables an installer run should see; TERM is the one tmux gives the pane.
-  const command = `env -i TERM="$TERM" ${Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo "EXIT=$?"`;
+  // Ctrl+C reaches the whole foreground group, this shell too: its trap keeps it alive to print the exit code.
+  const command = `trap true INT; env -i TERM="$TERM" ${Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`)).join(' ')} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${args.map(shellQuote).join(' ')}; echo "EXIT=$?"`;
   const term = await TmuxTerminal.start(command, { cwd: REPO_ROOT, logDir: scratch.root, width: 100, height: 30 });
   terms.push(term);
   return term;
@@ -66,4 +67,16 @@ test('keys pressed during an install leave no stale spinner line: every step is 
   const stepLines = history.split('\n').filter((l) => /^[✔↷✖] /.test(l) && !l.includes('ZenML Pro is installed'));
   expect(stepLines, history).toHaveLength(titles.length);
   for (const title of titles) expect(stepLines.filter((l) => l.slice(2).startsWith(`${title}  `) || l.slice(2).startsWith(`${title} — `)), title).toHaveLength(1);
+});
+
+test('Ctrl+C during the live view still stops the install, which says how to resume', { timeout: 90_000 }, async () => {
+  const term = await startInstall(slow, 'interrupt');
+  // The control plane's release waits seconds for readiness here: time for a person to give up.
+  await term.waitFor('the control plane release running', (s) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \[\d+\/\d+\] Install or upgrade release zenml-pro /m.test(s), { timeoutMs: 60_000 });
+  await term.keys('C-c');
+  const end = await term.waitFor('the installer to exit', (s) => EXITED.test(s), { read: 'history', timeoutMs: 60_000 });
+  expect(end).toMatch(/^EXIT=130$/m);
+  expect(end).toMatch(/^■ The install was interrupted$/m);
+  expect(end.replace(/\n +/g, ' ')).toMatch(/Resume with: zenml-pro-installer install /);
+  expect(end, end).not.toMatch(SPINNER_LINE);
 });

@@ -15,23 +15,35 @@ class RecordingStdin extends VirtualStdin {
   }
 }
 
-function start(columns: number, rows: number, options: { onInterrupt?: () => void } = {}) {
+/** A second stream onto the same terminal, as process.stderr is beside process.stdout. */
+function stderrOf(terminal: VirtualStdout): NodeJS.WriteStream {
+  return { isTTY: true, write: (chunk: string | Uint8Array) => terminal.write(chunk) } as unknown as NodeJS.WriteStream;
+}
+
+function start(columns: number, rows: number, options: { onInterrupt?: () => void; stderrOnTerminal?: boolean } = {}) {
   const stdout = new VirtualStdout(columns, rows);
   const stdin = new RecordingStdin();
+  const stderr = options.stderrOnTerminal ? stderrOf(stdout) : undefined;
   let sink: EventSink | undefined;
   const done = renderProgress(
     (s) => {
       sink = s;
       return () => undefined;
     },
-    { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, color: false, onInterrupt: options.onInterrupt ?? (() => undefined) },
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      ...(stderr ? { stderr } : {}),
+      color: false,
+      onInterrupt: options.onInterrupt ?? (() => undefined),
+    },
   );
   const push = (events: readonly EngineEvent[]): void => events.forEach((e) => sink?.(e));
   const resize = (size: { columns: number; rows: number }): void => {
     Object.assign(stdout as unknown as { columns: number; rows: number }, size);
     stdout.emit('resize');
   };
-  return { stdout, stdin, done, push, resize };
+  return { stdout, stdin, stderr, done, push, resize };
 }
 
 const output = (n: number, from = 0): EngineEvent[] =>
@@ -112,4 +124,19 @@ test('keys: the terminal is in raw mode while the view runs (nothing typed is ec
   t.push([finish]);
   await t.done;
   expect(t.stdin.rawModes).toEqual([true, false]);
+});
+
+test('text written straight to stderr on the same terminal goes above the live area, which leaves no stale line behind', async () => {
+  const t = start(80, 24, { stderrOnTerminal: true });
+  t.push(runningPart);
+  await waitFor(() => t.stdout.plain(), (s) => s.includes('│ W0301'));
+  // What install.ts writes on Ctrl+C, from its signal handler.
+  t.stderr?.write('\nstopping after the current command is ended (Ctrl+C again to quit at once)\n');
+  t.push([finish]);
+  await t.done;
+  const screen = t.stdout.plain();
+  expect(screen).toContain('stopping after the current command is ended');
+  expect(screen).toMatch(/^■ The install was interrupted$/m);
+  expect(screen, screen).not.toMatch(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] /m);
+  expect(screen).not.toContain('│ helm line');
 });

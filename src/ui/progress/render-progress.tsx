@@ -10,6 +10,7 @@ import { ProgressView } from './ProgressView.js';
 import type { ProgressState } from './state.js';
 import { useLiveKeys } from './use-live-keys.js';
 import { useNow } from './use-now.js';
+import { useStderrGuard } from './use-stderr-guard.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 /** Events as an async iterable, or a subscribe function returning its unsubscribe. */
@@ -18,6 +19,8 @@ export type ProgressSource = AsyncIterable<EngineEvent> | ((sink: EventSink) => 
 export interface RenderProgressOptions {
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
+  /** Default: process.stderr. */
+  readonly stderr?: NodeJS.WriteStream;
   /** Default: colours unless NO_COLOR is set. */
   readonly color?: boolean;
   /**
@@ -38,6 +41,7 @@ function ProgressApp({ store, onInterrupt }: { readonly store: ProgressStore; re
   const now = useNow(progress.running.length > 0 && !done ? 100 : 0);
   const size = useTerminalSize();
   useLiveKeys({ onDetails: store.printDetails, onInterrupt });
+  useStderrGuard();
   useEffect(() => {
     if (done) exit();
   }, [done, exit]);
@@ -53,6 +57,7 @@ export async function renderProgress(source: ProgressSource, options: RenderProg
     {
       ...(options.stdout ? { stdout: options.stdout } : {}),
       ...(options.stdin ? { stdin: options.stdin } : {}),
+      ...(options.stderr ? { stderr: options.stderr } : {}),
       patchConsole: false,
       // Ctrl+C stops the install (onInterrupt), not just the view.
       exitOnCtrlC: false,
