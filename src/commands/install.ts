@@ -212,7 +212,8 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
         process.stderr.write('\nstopping now\n');
         process.exit(ExitCode.interrupted);
       }
-      process.stderr.write('\nstopping after the current command is ended (Ctrl+C again to quit at once)\n');
+      // An event, so the live view draws it in place rather than under a stray write.
+      emit({ type: 'notice', at: now(), message: 'stopping after the current command is ended (Ctrl+C again to quit at once)' });
       abort.abort();
     };
     process.on('SIGINT', onSignal);
