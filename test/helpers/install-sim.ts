@@ -209,6 +209,12 @@ export class InstallProcess {
       if (!check()) this.listeners.add(listener);
     });
   }
+
+  /** Like waitFor, but bounded by the run itself: the event, or the installer's exit (its own deadlines), never a clock. */
+  until(match: (e: EngineEvent) => boolean): Promise<EngineEvent> {
+    // The longest timer Node keeps (about 24 days): in practice no timer at all.
+    return this.waitFor(match, 2 ** 31 - 1);
+  }
 }
 
 export function runInstall(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<InstallResult> {
