@@ -48,7 +48,7 @@ export function absolutizePaths(raw: unknown, base: string, key = ''): unknown {
 }
 
 /** The API server of every context in the kubeconfig files, to name the target before an install. */
-function contextServers(files: readonly string[]): Record<string, string> {
+export function contextServers(files: readonly string[]): Record<string, string> {
   const servers: Record<string, string> = {};
   for (const file of files) {
     const data = (parse(readFileSync(file, 'utf8')) ?? {}) as { contexts?: { name?: string; context?: { cluster?: string } }[]; clusters?: { name?: string; cluster?: { server?: string } }[] };
@@ -61,7 +61,7 @@ function contextServers(files: readonly string[]): Record<string, string> {
 }
 
 /** Why a path typed into the wizard cannot be read, with the fix; relative paths are from the working directory, as saved. */
-function checkPath(path: string, kind: 'file' | 'file-or-directory'): string | undefined {
+export function checkPath(path: string, kind: 'file' | 'file-or-directory'): string | undefined {
   const full = path.startsWith('~/') ? join(homedir(), path.slice(2)) : resolve(path);
   const where = isAbsolute(path) ? full : `${full} (relative to ${process.cwd()})`;
   try {
