@@ -276,6 +276,8 @@ test('demo: a stray Enter on the review installs nothing, Install asks with the 
     // Whatever Enter opened ends in its key hints (a scrolling view has no Ctrl+C hint).
     const after = await t.waitFor('the screen after a stray Enter', (s) => s !== review && /(Ctrl\+C leave|Esc back)$/.test(s));
     expect(after).not.toContain('Installing ZenML Pro');
+    // The first item shows the plan, as tall as the 30-row terminal allows.
+    expect(after).toMatch(/^The plan {2}\(1–26 of \d+\)$/m);
 
     // Back on the menu (whatever Enter opened closes with Esc), Install asks first and a stray Enter says no.
     const menu = await (async () => {

@@ -1,6 +1,6 @@
-// A window over many lines (the plan, the rendered values) that fits a
-// 24-row terminal: ↑/↓ and PgUp/PgDn scroll, Esc, q or Enter close.
-import { Box, Text, useInput } from 'ink';
+// A window over many lines (the plan, the rendered values) as tall as the
+// terminal allows: ↑/↓ and PgUp/PgDn scroll, Esc, q or Enter close.
+import { Box, Text, useInput, useStdout } from 'ink';
 import { useState } from 'react';
 import { usePalette } from '../theme.js';
 import { KeyHints } from './KeyHints.js';
@@ -8,13 +8,17 @@ import { KeyHints } from './KeyHints.js';
 interface Props {
   readonly title: string;
   readonly lines: readonly string[];
-  readonly height?: number;
   readonly active: boolean;
   readonly onClose: () => void;
 }
 
-export function ScrollView({ title, lines, height = 14, active, onClose }: Props) {
+/** Rows kept for the title, the key hints and what the terminal printed above. */
+const CHROME_ROWS = 4;
+
+export function ScrollView({ title, lines, active, onClose }: Props) {
   const p = usePalette();
+  const rows = useStdout().stdout.rows as number | undefined;
+  const height = Math.max(5, (rows ?? 18) - CHROME_ROWS);
   const [top, setTop] = useState(0);
   const maxTop = Math.max(0, lines.length - height);
   useInput(
