@@ -4,6 +4,10 @@
 import { z } from 'zod';
 import { extraValues, hostname, httpsUrl, namespace, podDisruptionBudget, port, releaseName, resources, stringMap, version } from './fields.js';
 import { generatableSecretRef, secretRef } from './secret-ref.js';
+import { imageReferenceProblem, imageRepositoryProblem, ociRefinement, registryProblem } from './oci-reference.js';
+
+const registry = z.string().min(1).superRefine(ociRefinement(registryProblem));
+const imageRepository = z.string().min(1).superRefine(ociRefinement(imageRepositoryProblem));
 
 export const API_VERSION = 'zenml-pro-installer/v1';
 
@@ -96,7 +100,7 @@ const images = z
     source: z
       .enum(['zenml-ecr', 'zenml-gar', 'private'])
       .meta({ description: "Where the images come from: ZenML's ECR or GAR (access granted by ZenML), or your own registry." }),
-    registry: z.string().min(1).optional().meta({ description: 'Private registry and prefix, e.g. registry.internal.example.com/zenml.' }),
+    registry: registry.optional().meta({ description: 'Private registry and prefix, e.g. registry.internal.example.com/zenml (no scheme).' }),
     auth: z
       .strictObject({
         method: z
@@ -112,7 +116,7 @@ const images = z
       .prefault({}),
     pullSecretName: releaseName.default('image-pull-secret'),
     repositories: z
-      .strictObject({ api: z.string().min(1).optional(), dashboard: z.string().min(1).optional(), server: z.string().min(1).optional() })
+      .strictObject({ api: imageRepository.optional(), dashboard: imageRepository.optional(), server: imageRepository.optional() })
       .default({})
       .meta({ description: 'Override one image repository; otherwise derived from the source.' }),
   })
@@ -184,9 +188,9 @@ const workloadManager = z
     implementation: z.enum(['kubernetes', 'aws', 'gcp']).default('kubernetes'),
     namespace: namespace.optional().meta({ description: 'Namespace for runner pods; default zenml-workload-manager.' }),
     serviceAccount: z.string().min(1).default('zenml-runner'),
-    runnerImage: z.string().min(1).optional().meta({ description: 'Pre-built runner image; leave empty to reuse snapshot images.' }),
+    runnerImage: z.string().min(1).superRefine(ociRefinement(imageReferenceProblem)).optional().meta({ description: 'Pre-built runner image; leave empty to reuse snapshot images.' }),
     buildRunnerImage: z.boolean().default(false),
-    registry: z.string().min(1).optional().meta({ description: 'Registry runner images are pushed to when built.' }),
+    registry: registry.optional().meta({ description: 'Registry runner images are pushed to when built.' }),
     awsBucket: z.string().optional().meta({ description: 'AWS only: s3://bucket/prefix for runner logs; setting it turns external logs on.' }),
     awsRegion: z.string().optional(),
     podResources: resources.meta({ description: 'Requests and limits of the runner pods.' }),

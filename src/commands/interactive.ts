@@ -40,7 +40,8 @@ const PATH_KEYS = new Set(['certFile', 'keyFile', 'caFile', 'fromFile', 'kubecon
 export function absolutizePaths(raw: unknown, base: string, key = ''): unknown {
   if (Array.isArray(raw)) return raw.map((v) => absolutizePaths(v, base));
   if (typeof raw === 'string') {
-    const isPath = PATH_KEYS.has(key) || ((key === 'controlPlane' || key === 'workspace') && !raw.includes('://'));
+    // Chart references: charts.controlPlane, charts.workspace and a workspace's own chart.
+    const isPath = PATH_KEYS.has(key) || ((key === 'controlPlane' || key === 'workspace' || key === 'chart') && !raw.includes('://'));
     return isPath && !isAbsolute(raw) && !raw.startsWith('~/') ? resolve(base, raw) : raw;
   }
   if (raw === null || typeof raw !== 'object') return raw;

@@ -158,6 +158,19 @@ describe('versions', () => {
   });
 });
 
+describe('registries and images follow the OCI reference grammar', () => {
+  test.each([
+    ['images.registry', (a: Record<string, any>) => { a.images = { source: 'private', registry: 'https://my registry/zenml' }; }],
+    ['images.repositories.server', (a: Record<string, any>) => { a.images.repositories = { server: 'Registry.example.com/Zenml-Pro-Server' }; }],
+    ['workspaces[0].workloadManager.runnerImage', (a: Record<string, any>) => { a.workspaces[0].workloadManager = { enabled: true, runnerImage: 'registry.example.com/zenml runner:1' }; }],
+    ['workspaces[0].workloadManager.registry', (a: Record<string, any>) => { a.workspaces[0].workloadManager = { enabled: true, buildRunnerImage: true, registry: 'http://registry.example.com' }; }],
+  ])('%s is refused at its path', (path, mutate) => {
+    const a = baseAnswers();
+    mutate(a);
+    expect(messageAt(a, path)).toBeDefined();
+  });
+});
+
 describe('settings the guide sets', () => {
   test('the connection pool must cover the server threads plus the auth threads, unless overflow is unlimited', () => {
     const a = baseAnswers();
