@@ -180,7 +180,13 @@ export function loadAnswersText(text: string, fileName = 'answers', fileProblems
       }),
     };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (error) {
+    // The YAML parses but cannot become data, e.g. aliases multiplied into a "billion laughs".
+    return { ok: false, problems: [{ path: fileName, message: `cannot be read as data: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
   if (data === null || data === undefined) return { ok: false, problems: [{ path: fileName, message: 'is empty; start from examples/self-hosted.yaml or run the wizard' }] };
   return validateAnswers(data, fileProblems);
 }

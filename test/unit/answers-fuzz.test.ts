@@ -108,6 +108,20 @@ describe('mutated answers files', () => {
     expect(rejected).toBeGreaterThan(500);
   });
 
+  test.each([
+    ['aliases multiplied into a billion laughs', 'a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n', FILE],
+    ['__proto__ keys', 'apiVersion: zenml-pro-installer/v1\nscenario: self-hosted\n__proto__: { polluted: true }\ncluster: { tls: { hosts: { __proto__: 5 } } }\nworkspaces: [ { name: ml, __proto__: [x] } ]\n', '__proto__'],
+    ['a merge key bringing a wrong type', 'base: &b { host: [x] }\napiVersion: zenml-pro-installer/v1\nscenario: hybrid\nworkspaces:\n  - <<: *b\n    name: ml\n', 'workspaces[0]'],
+    ['2000 nested lists', `apiVersion: zenml-pro-installer/v1\nscenario: self-hosted\ncontrolPlane: ${'['.repeat(2000)}${']'.repeat(2000)}\n`, FILE],
+    ['YAML tags', 'apiVersion: !!binary aGVsbG8=\nscenario: !!set { a, b }\nworkspaces: !!omap [ { a: 1 } ]\n', 'scenario'],
+  ])('hostile YAML (%s) is a rejection naming where, not a crash', (_what, text, where) => {
+    const result = checkAnswersText(text, FILE);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expectNamed(result.problems);
+    expect(result.problems.some((p) => p.path.startsWith(where))).toBe(true);
+  });
+
   test('a wrong type at any string field is rejected at that field (or the secret reference holding it)', () => {
     const stringLeaves = seeds.flatMap((seed, s) => paths(seed).filter((p) => typeof parentOf(seed, p)[p.at(-1) as string] === 'string' && !p.includes('extraValues')).map((p) => ({ s, p })));
     fc.assert(
