@@ -59,6 +59,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   value: wrongValue,
 });
 
+/** Applies the mutations to a copy; generated values are copied too (fast-check hands out the same constant objects every run). */
 function mutate(seed: unknown, mutations: readonly Mutation[]): unknown {
   const root = structuredClone(seed);
   for (const m of mutations) {
@@ -70,11 +71,11 @@ function mutate(seed: unknown, mutations: readonly Mutation[]): unknown {
     if (m.kind === 'delete') {
       if (Array.isArray(parent)) parent.splice(key as number, 1);
       else delete parent[key];
-    } else if (m.kind === 'replace') parent[key] = m.value;
+    } else if (m.kind === 'replace') parent[key] = structuredClone(m.value);
     else if (m.kind === 'wrap') parent[key] = [parent[key]];
     else {
       const target = parent[key];
-      if (target !== null && typeof target === 'object' && !Array.isArray(target)) (target as Record<string, unknown>)[`x-${String(m.value).slice(0, 8)}`] = m.value;
+      if (target !== null && typeof target === 'object' && !Array.isArray(target)) (target as Record<string, unknown>)[`x-${typeof m.value}`] = structuredClone(m.value);
     }
   }
   return root;
