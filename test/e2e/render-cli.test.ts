@@ -192,6 +192,15 @@ describe('wrong types and unreadable files', () => {
     // The answers generate secrets: none may be kept by a render that failed.
     expect(() => statSync(dir)).toThrow();
   });
+
+  test('a secret that cannot be resolved later (an unset variable) still leaves nothing behind, not even the install directory', () => {
+    const file = answers('unset-env', (a) => (a.controlPlane.database.password = { fromEnv: 'ZPI_TEST_UNSET_PASSWORD' }));
+    const dir = join(tmp, 'unset-env-out');
+    const r = runCli(['render', '--answers', file, '--dir', dir], { env: { ZPI_TEST_UNSET_PASSWORD: undefined } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('controlPlane.database.password: environment variable ZPI_TEST_UNSET_PASSWORD is not set');
+    expect(() => statSync(dir)).toThrow();
+  });
 });
 
 test('schema prints the JSON Schema the examples point at', () => {
