@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect, onTestFinished, test } from 'vitest';
 import { BIN, REPO } from '../helpers/cli.js';
 import { Scratch, runPrintedCommand } from '../helpers/install-sim.js';
 
@@ -27,6 +27,10 @@ test('sim runs in the foreground, prints the install command to run next, serves
   const out = mkdtempSync(join(tmpdir(), 'zpi-sim-cli-'));
   const scratch = new Scratch('sim-cli');
   const child = spawn(process.execPath, [BIN, 'sim', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Even when a wait below never ends (the test times out), the simulation does not outlive the test.
+  onTestFinished(() => {
+    child.kill('SIGTERM');
+  });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   // The command is the last thing printed before the simulation waits: read until it is there, or until sim exits.
