@@ -127,7 +127,9 @@ async function finishWizard(
   if (outcome.answersFile) consoleOutput.info(`answers saved to ${outcome.answersFile} (secrets as references; typed ones in ${opts.dir}/secrets, 0600)`);
   if (outcome.action === 'cancel') return ExitCode.interrupted;
   if (outcome.action === 'save' || !outcome.answersFile) return ExitCode.ok;
-  return installCommand({ ...opts, answers: outcome.answersFile }, consoleOutput);
+  // The wizard named the target and got an explicit y; asking again would only train a reflex.
+  // A --context given on the command line was not what it showed, so that case still asks.
+  return installCommand({ ...opts, answers: outcome.answersFile, ...(opts.context ? {} : { yes: true }) }, consoleOutput);
 }
 
 function fail(error: unknown): void {

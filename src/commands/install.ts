@@ -25,6 +25,7 @@ import { buildInstallPlan, canonicalJson, PlanError, sha256 } from '../plan/inst
 import type { Plan, Target } from '../plan/steps.js';
 import { shellLine } from '../tools/argv.js';
 import { loadAnswersFile, unreadableNamedFile, type LoadedAnswers } from './answers-file.js';
+import { saveAnswersCopy } from './answers-copy.js';
 import type { Output } from './output.js';
 import { resolveTarget } from './target.js';
 
@@ -145,7 +146,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     const valuesDir = join(dir, 'values');
     mkdirSync(valuesDir, { recursive: true, mode: 0o700 });
     for (const r of prepared.releases) await writeFileAtomic(join(valuesDir, r.fileName), r.text, { mode: 0o600 });
-    await writeFileAtomic(join(dir, 'answers.yaml'), loaded.text, { mode: 0o600 });
+    await saveAnswersCopy(loaded, dir);
 
     const log = DebugLog.open(dir, redactor);
     const cluster = new Cluster(target, tools, redactor);

@@ -89,4 +89,32 @@ describe.each(HELMS)('secrets stay out of sight with $label', ({ label, helm }) 
       await sim.close();
     }
   }, 120_000);
+
+  test('a literal secret in the answers is not copied into the install directory: the copy holds a reference to a 0600 file', async () => {
+    const literal = `canary-literal-${randomBytes(8).toString('hex')}`;
+    const answers = writeAnswersCopy(scratch.path('literal', 'sim.yaml'), {
+      edit: (text) => text.replace(/(controlPlane:\n(?:.*\n)*? {4}password: )\{ fromFile: [^}]+\}/, `$1"${literal}"`),
+    });
+    expect(readFileSync(answers, 'utf8')).toContain(literal);
+    const sim = await startSim(scratch, 'literal-cluster');
+    const dir = scratch.path('literal-install');
+    try {
+      const result = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, answers, helm }), scratch.env());
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stderr).toContain('controlPlane.database.password: is a literal secret');
+      const copy = readFileSync(join(dir, 'answers.yaml'), 'utf8');
+      expect(copy).not.toContain(literal);
+      const secretFiles = filesUnder(join(dir, 'secrets'));
+      expect(secretFiles.length).toBeGreaterThan(0);
+      for (const f of secretFiles) expect(statSync(f).mode & 0o777, f).toBe(0o600);
+      expect(secretFiles.some((f) => readFileSync(f, 'utf8').includes(literal))).toBe(true);
+      // The copy repeats the install: a second run from it changes nothing.
+      const again = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, answers: join(dir, 'answers.yaml'), helm }), scratch.env());
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(finished(again)?.outcome).toBe('up-to-date');
+    } finally {
+      await waitForNoTools(sim.info.kubeconfig, 10_000);
+      await sim.close();
+    }
+  }, 120_000);
 });
