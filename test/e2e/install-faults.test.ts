@@ -9,7 +9,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import type { FaultSpec, SimTimings } from '../../src/sim/kube/index.js';
 import type { Simulation } from '../../src/sim/simulation.js';
 import {
-  FAST_TIMINGS, HELMS, InstallProcess, Scratch, debugLogEvents, eventsOf, finished, helmReleases, installArgs, releaseLines, runInstall, runPrintedCommand, startSim, waitForNoTools, type InstallResult,
+  FAST_TIMINGS, HELMS, InstallProcess, Scratch, debugLogEvents, eventsOf, finished, installArgs, releaseLines, runInstall, runPrintedCommand, startSim, untilPendingRevision, waitForNoTools, type InstallResult,
 } from '../helpers/install-sim.js';
 
 const outcomes: string[] = [];
@@ -159,12 +159,12 @@ describe.each(HELMS)('faults with $label', ({ label, helm }) => {
     await withCluster(`outage-${step.replace(':', '-')}`, [], async (sim, dir, env) => {
       const args = installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm });
       const run = new InstallProcess(args, env, { timeoutMs: 90_000 });
+      // Waits end with the event or the run, never a clock: a busy machine only makes them longer.
       if (on === 'step-done') {
-        await run.waitFor((e) => e.type === 'step-done' && e.stepId === step, 30_000);
+        await run.until((e) => e.type === 'step-done' && e.stepId === step);
       } else {
-        await run.waitFor((e) => e.type === 'step-started' && e.stepId === step, 30_000);
-        const until = Date.now() + 20_000;
-        while (Date.now() < until && !helmReleases(sim).some((r) => r.namespace === 'zenml-workspace-ml' && r.status.startsWith('pending-'))) await new Promise((r) => setTimeout(r, 5));
+        await run.until((e) => e.type === 'step-started' && e.stepId === step);
+        await untilPendingRevision(sim, { namespace: 'zenml-workspace-ml', name: 'zenml' }, run);
       }
       sim.kube.faults.add({ type: 'outage', durationMs: 3000 });
       const result = await run.exited;

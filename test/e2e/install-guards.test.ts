@@ -30,7 +30,7 @@ describe.each(HELMS)('install guards with $label', ({ label, helm }) => {
     const env = scratch.env('locked');
     const args = installArgs({ kubeconfig: first.info.kubeconfig, dir, helm });
     const running = new InstallProcess(args, env, { timeoutMs: 90_000 });
-    await running.waitFor((e) => e.type === 'run-started', 30_000);
+    await running.until((e) => e.type === 'run-started');
     const second = await runInstall(args, env, 30_000);
     expect(second.exitCode).toBe(3);
     expect(second.stderr).toContain(`Another zenml-pro-installer run is using ${dir}: pid ${running.pid} on this host, running "install"`);
@@ -48,7 +48,7 @@ describe.each(HELMS)('install guards with $label', ({ label, helm }) => {
     const env = scratch.env('resume');
     const onSecond = installArgs({ kubeconfig: second.info.kubeconfig, dir, helm });
     const interrupted = new InstallProcess(onSecond, env, { timeoutMs: 60_000 });
-    await interrupted.waitFor((e) => e.type === 'step-done' && e.stepId === 'namespace:control-plane', 30_000);
+    await interrupted.until((e) => e.type === 'step-done' && e.stepId === 'namespace:control-plane');
     await interrupted.kill();
 
     const mark = lastSeq(first);

@@ -11,9 +11,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
-import type { Simulation } from '../../src/sim/simulation.js';
 import {
-  HELMS, InstallProcess, Scratch, clusterFingerprint, eventsOf, finished, helmReleases, installArgs, releaseLines, runInstall, startSim, toolProcesses, waitForNoTools,
+  HELMS, InstallProcess, Scratch, clusterFingerprint, eventsOf, finished, helmReleases, installArgs, releaseLines, runInstall, startSim, toolProcesses, untilPendingRevision, waitForNoTools,
 } from '../helpers/install-sim.js';
 
 const NAMESPACES = ['zenml-pro', 'zenml-workspace-ml', 'zenml-workspace-research'];
@@ -59,20 +58,6 @@ const ORPHAN_SLOW_READY_MS = 4000;
  */
 const SCENARIO_GUARD_MS = 300_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls the store until the release has a pending revision (helm is mid-operation); false if the installer ends first. */
-async function untilPending(sim: Simulation, release: { namespace: string; name: string }, run: InstallProcess): Promise<boolean> {
-  let ended = false;
-  void run.exited.then(() => (ended = true));
-  const pending = (): boolean => helmReleases(sim).some((r) => r.namespace === release.namespace && r.name === release.name && r.status.startsWith('pending-'));
-  while (!ended) {
-    if (pending()) return true;
-    await sleep(5);
-  }
-  return pending();
-}
-
 const stats: string[] = [];
 
 describe.each(HELMS)('kill -9 and resume with $label', ({ label, helm }) => {
@@ -116,7 +101,7 @@ describe.each(HELMS)('kill -9 and resume with $label', ({ label, helm }) => {
       } else {
         if (!release) throw new Error(`no release for ${scenario.step}`);
         await first.until((e: EngineEvent) => e.type === 'step-started' && e.stepId === scenario.step);
-        expect(await untilPending(sim, release, first), 'helm created its pending revision').toBe(true);
+        expect(await untilPendingRevision(sim, release, first), 'helm created its pending revision').toBe(true);
         const helmUpgrade = (): number => toolProcesses(sim.info.kubeconfig).filter((p) => p.argv.includes('upgrade') && p.argv.includes(release.namespace)).length;
         // helm must be mid-operation when the installer dies, or this scenario tests nothing.
         expect(helmUpgrade(), 'helm upgrade running when the installer is killed').toBe(1);

@@ -217,6 +217,18 @@ export class InstallProcess {
   }
 }
 
+/** Polls the store until the release has a pending revision (helm is mid-operation); false if the installer ends first. */
+export async function untilPendingRevision(sim: Simulation, release: { namespace: string; name: string }, run: InstallProcess): Promise<boolean> {
+  let ended = false;
+  void run.exited.then(() => (ended = true));
+  const pending = (): boolean => helmReleases(sim).some((r) => r.namespace === release.namespace && r.name === release.name && r.status.startsWith('pending-'));
+  while (!ended) {
+    if (pending()) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return pending();
+}
+
 export function runInstall(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<InstallResult> {
   return new InstallProcess(args, env, { timeoutMs }).exited;
 }
