@@ -1,9 +1,10 @@
 // The copy of the answers kept in the install directory (<dir>/answers.yaml).
 // A state file holds references only: a literal secret moves to
 // <dir>/secrets/<key> (0600) and the copy points there; every other file path
-// is made absolute, so the copy works from the install directory.
+// is made absolute, or relative to the install directory when it lies inside
+// it, so the copy works from there and the directory can move as a whole.
 import { chmodSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { namedFiles } from '../answers/named-files.js';
 import { isLiteralSecret } from '../answers/secret-ref.js';
@@ -24,7 +25,11 @@ function setAt(root: unknown, at: readonly (string | number)[], value: unknown):
 export async function saveAnswersCopy(loaded: LoadedAnswers, dir: string): Promise<string> {
   // Plain data, not the YAML document: an alias could otherwise keep a literal secret's anchor in the text.
   const raw: unknown = parse(loaded.text);
-  for (const named of namedFiles(loaded.answers)) setAt(raw, named.at, loaded.resolvePath(named.file));
+  const fromDir = (path: string): string => {
+    const rel = relative(dir, path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? `./${rel}` : path;
+  };
+  for (const named of namedFiles(loaded.answers)) setAt(raw, named.at, fromDir(loaded.resolvePath(named.file)));
   const literals = secretSlots(loaded.answers).flatMap((slot) => (isLiteralSecret(slot.ref) ? [{ ...slot, value: slot.ref }] : []));
   if (literals.length > 0) {
     mkdirSync(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
