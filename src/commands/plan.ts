@@ -8,7 +8,7 @@ import { planFor, redactorFor } from './install.js';
 import { resolveTarget } from './target.js';
 import type { Plan } from '../plan/steps.js';
 import { rootFallbackNotes } from '../render/render.js';
-import type { Redactor } from '../engine/redact.js';
+import type { Redactor } from '../tools/redact.js';
 
 export interface PlanOptions {
   readonly answers: string;

@@ -2,7 +2,7 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../engine/atomic-write.js';
-import { prepare } from '../engine/prepare.js';
+import { prepare } from './prepare.js';
 import { loadAnswersFile } from './answers-file.js';
 import type { Output } from './output.js';
 

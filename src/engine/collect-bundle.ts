@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/steps.js';
 import type { BundleEntry } from './support-bundle.js';
-import type { Cluster } from './cluster.js';
+import type { Cluster } from '../tools/cluster.js';
 import { JOURNAL_FILE } from './journal.js';
 
 function readIfThere(path: string): string {

@@ -5,7 +5,7 @@
 // the log is complete up to the last line even if the process dies.
 import { chmodSync, closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../tools/redact.js';
 
 export interface DebugLogOptions {
   /** File name prefix; default `install`. */

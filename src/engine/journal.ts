@@ -7,7 +7,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.js';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../tools/redact.js';
 
 export const JOURNAL_FILE = 'journal.json';
 export const JOURNAL_SCHEMA_VERSION = 1;

@@ -6,10 +6,10 @@ import { canonicalJson, sha256 } from '../plan/install-plan.js';
 import { DIGEST_ANNOTATION, disruptionBudgetManifest, withDigest } from '../plan/manifests.js';
 import type { Manifest, Plan, ReleaseSpec, Step } from '../plan/steps.js';
 import { transientFailureReason } from '../tools/exec.js';
-import { ToolError, type CallHooks, type Cluster, type ClusterFacts, type HelmReleaseStatus } from './cluster.js';
+import { ToolError, type CallHooks, type Cluster, type ClusterFacts, type HelmReleaseStatus } from '../tools/cluster.js';
 import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis, type FailFastPolicy } from './diagnose.js';
 import { now, type EventSink } from './events.js';
-import { checkHealth, type HealthOptions } from './health.js';
+import { checkHealth, type HealthOptions } from '../tools/health.js';
 import { runningHelmFor } from './helm-processes.js';
 import type { JournalStore } from './journal.js';
 

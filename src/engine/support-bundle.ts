@@ -10,7 +10,7 @@ import { dirname, join, normalize, isAbsolute, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { create, list } from 'tar';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '../tools/redact.js';
 
 export interface BundleEntry {
   /** Relative path inside the bundle, e.g. `helm/zenml-pro/status.txt`. */

@@ -2,32 +2,17 @@
 // secrets redacted), how to check whether its result is already there, and
 // what it does. The engine interprets it; `plan` prints it.
 
-/** Where every helm/kubectl call goes: pinned for the whole run. */
-export interface Target {
-  readonly context: string;
-  readonly kubeconfig?: string | undefined;
-}
+import type { Target } from '../tools/argv.js';
+import type { HelmUpgradeSpec } from '../tools/commands.js';
+import type { Manifest } from '../tools/kube-objects.js';
 
-/** A Kubernetes object the installer applies itself (namespaces, secrets, RBAC). */
-export interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  readonly [field: string]: unknown;
-}
+export type { Manifest, Target };
 
-export interface ReleaseSpec {
+export interface ReleaseSpec extends HelmUpgradeSpec {
   /** `control-plane` or `workspace-<name>`; names the values file. */
   readonly id: string;
-  readonly release: string;
-  readonly namespace: string;
-  readonly chart: string;
-  /** Passed as --version for repository/OCI charts; checked against Chart.yaml for local ones. */
-  readonly version: string;
-  readonly valuesFile: string;
   /** Canonical digest of the rendered values, to compare with `helm get values`. */
   readonly valuesDigest: string;
-  readonly timeoutSeconds: number;
   /** Deployments the release must bring to Ready. */
   readonly deployments: readonly string[];
   /** The database migration hook Job, when the chart has one. */

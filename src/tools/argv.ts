@@ -1,6 +1,11 @@
 // Command lines for helm and kubectl, always pinned to the run's target.
 // Pure: the plan prints these and the engine runs them.
-import type { Target } from '../plan/steps.js';
+
+/** Where every helm/kubectl call goes: pinned for the whole run. */
+export interface Target {
+  readonly context: string;
+  readonly kubeconfig?: string | undefined;
+}
 
 export function kubectlArgs(target: Target, args: readonly string[]): string[] {
   return [...args, '--context', target.context, ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : [])];

@@ -1,12 +1,22 @@
 // The argv of every mutating or checking call the engine makes, in one place,
 // so the plan prints exactly what the run executes.
-import type { ReleaseSpec } from '../plan/steps.js';
+
+/** What a `helm upgrade --install` of one release needs. */
+export interface HelmUpgradeSpec {
+  readonly release: string;
+  readonly namespace: string;
+  readonly chart: string;
+  /** Passed as --version for repository/OCI charts; checked against Chart.yaml for local ones. */
+  readonly version: string;
+  readonly valuesFile: string;
+  readonly timeoutSeconds: number;
+}
 
 export const FIELD_MANAGER = 'zenml-pro-installer';
 
 export const applyArgs = (): string[] => ['apply', '--server-side', '--field-manager', FIELD_MANAGER, '--force-conflicts', '-f', '-'];
 
-export const helmUpgradeArgs = (spec: Pick<ReleaseSpec, 'release' | 'chart' | 'namespace' | 'version' | 'valuesFile' | 'timeoutSeconds'>): string[] => {
+export const helmUpgradeArgs = (spec: HelmUpgradeSpec): string[] => {
   const local = !spec.chart.includes('://');
   return [
     'upgrade', '--install', spec.release, spec.chart, '--namespace', spec.namespace,

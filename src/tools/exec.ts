@@ -9,7 +9,7 @@
 // before showing or storing them, e.g. with failureSummary().
 import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
-import type { Redactor } from '../engine/redact.js';
+import type { Redactor } from './redact.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 

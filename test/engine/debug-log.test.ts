@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DebugLog } from '../../src/engine/debug-log.js';
-import { Redactor } from '../../src/engine/redact.js';
+import { Redactor } from '../../src/tools/redact.js';
 
 const KEY = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
 

@@ -1,6 +1,7 @@
 // Diagnoses from a namespace snapshot: each names what failed, why, and what to do.
 import { describe, expect, test } from 'vitest';
-import { diagnose, isFatal, type NamespaceSnapshot, type PodObject } from '../../src/engine/diagnose.js';
+import { diagnose, isFatal } from '../../src/engine/diagnose.js';
+import type { NamespaceSnapshot, PodObject } from '../../src/tools/kube-objects.js';
 
 const T0 = '2026-11-23T10:00:00Z';
 const now = new Date('2026-11-23T10:02:00Z');

@@ -13,7 +13,7 @@ import {
   saveJournal,
   type ClusterIdentity,
 } from '../../src/engine/journal.js';
-import { Redactor } from '../../src/engine/redact.js';
+import { Redactor } from '../../src/tools/redact.js';
 
 const digest = `sha256:${createHash('sha256').update('answers').digest('hex')}`;
 const cluster: ClusterIdentity = { context: 'prod-admin', server: 'https://10.0.0.1:6443', uid: 'uid-prod' };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Redactor } from '../../src/engine/redact.js';
+import { Redactor } from '../../src/tools/redact.js';
 import { SupportBundleSecretError, writeSupportBundle } from '../../src/engine/support-bundle.js';
 
 const PASSWORD = 'S3cr3t&"pa$$word';

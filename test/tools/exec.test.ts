@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helmNeverReachedCluster } from '../../src/engine/cluster.js';
-import { Redactor } from '../../src/engine/redact.js';
+import { helmNeverReachedCluster } from '../../src/tools/cluster.js';
+import { Redactor } from '../../src/tools/redact.js';
 import {
   SecretInArgvError,
   TRANSIENT_FAILURE_PATTERNS,

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeCertificates } from '../../src/sim/certs.js';
 import { startControlPlaneApi, type ControlPlaneApi } from '../../src/sim/control-plane/index.js';
-import { checkHealth } from '../../src/engine/health.js';
+import { checkHealth } from '../../src/tools/health.js';
 
 const certs = makeCertificates(['*.sim.example.com']);
 let healthy = false;

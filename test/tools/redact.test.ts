@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, Redactor, secretForms } from '../../src/engine/redact.js';
+import { REDACTED, Redactor, secretForms } from '../../src/tools/redact.js';
 
 const encodings: Record<string, (value: string) => string> = {
   raw: (v) => v,

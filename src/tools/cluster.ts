@@ -2,11 +2,12 @@
 // kubectl, pinned to the run's target. Every call rides out a passing API
 // problem (RETRY_BUDGET); kubectl writes are server-side applies and deletes
 // that may be repeated, helm is repeated only when it never reached the cluster.
-import { helmArgs, kubectlArgs } from '../tools/argv.js';
-import { applyArgs, canIArgs, clusterUidArgs, helmUpgradeArgs, snapshotArgs, versionArgs } from '../tools/commands.js';
-import { failureSummary, retryTransient, runTool, transientFailureReason, type OutputStream, type RetryOptions, type ToolResult } from '../tools/exec.js';
-import type { Manifest, ReleaseSpec, Target } from '../plan/steps.js';
-import type { DeploymentObject, EventObject, JobObject, NamespaceSnapshot, PodObject } from './diagnose.js';
+import { helmArgs, kubectlArgs } from './argv.js';
+import { applyArgs, canIArgs, clusterUidArgs, helmUpgradeArgs, snapshotArgs, versionArgs } from './commands.js';
+import { failureSummary, retryTransient, runTool, transientFailureReason, type OutputStream, type RetryOptions, type ToolResult } from './exec.js';
+import type { Target } from './argv.js';
+import type { HelmUpgradeSpec } from './commands.js';
+import type { DeploymentObject, EventObject, JobObject, Manifest, NamespaceSnapshot, PodObject } from './kube-objects.js';
 import type { Redactor } from './redact.js';
 
 export interface Tools {
@@ -190,7 +191,7 @@ export class Cluster {
     return JSON.parse(result.stdout) as unknown;
   }
 
-  helmUpgrade(spec: ReleaseSpec, hooks: CallHooks): Promise<ToolResult> {
+  helmUpgrade(spec: HelmUpgradeSpec, hooks: CallHooks): Promise<ToolResult> {
     return this.call('helm', helmUpgradeArgs(spec), hooks, { retryReason: helmNeverReachedCluster });
   }
 

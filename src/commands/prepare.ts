@@ -3,13 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { resolveSecrets } from '../answers/secrets.js';
 import { formatProblems } from '../answers/load.js';
-import { unreadableNamedFile, type LoadedAnswers } from '../commands/answers-file.js';
+import { unreadableNamedFile, type LoadedAnswers } from './answers-file.js';
 import { UserError } from '../errors.js';
 import { renderReleases, type RenderedRelease } from '../render/render.js';
 import { templates } from '../render/templates.js';
 import type { Enrollment } from '../render/values.js';
 import { readCharts } from './read-charts.js';
-import { GeneratedSecretsStore } from './generated-secrets.js';
+import { GeneratedSecretsStore } from '../engine/generated-secrets.js';
 import { INSTALLER_VERSION } from '../version.js';
 
 export interface Prepared {
