@@ -3,7 +3,8 @@
 // losing a workspace's encryption key loses every secret stored in it.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify } from 'yaml';
+import { ExitCode, UserError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export const GENERATED_SECRETS_FILE = 'generated-secrets.yaml';
@@ -17,21 +18,17 @@ export class GeneratedSecretsStore {
   /** Opens the store of an install directory (empty when the file does not exist yet). */
   static open(dir: string): GeneratedSecretsStore {
     const store = new GeneratedSecretsStore(join(dir, GENERATED_SECRETS_FILE));
-    let text: string | undefined;
+    let text: string;
     try {
       text = readFileSync(store.file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return store;
+      throw new UserError(`cannot read ${store.file} (${code ?? String(error)}): it holds the secrets generated for this install`, [
+        code === 'EACCES' ? 'it is 0600: run the installer as the user who made the install directory' : 'check that it is a readable file',
+      ], ExitCode.blockedByCheck);
     }
-    if (text !== undefined) {
-      const data: unknown = parse(text);
-      if (data !== null && (typeof data !== 'object' || Array.isArray(data))) {
-        throw new Error(`${store.file} is damaged (not a map of generated secrets); restore it from a backup. Do not delete it: it holds encryption keys.`);
-      }
-      for (const [key, value] of Object.entries((data ?? {}) as Record<string, unknown>)) {
-        if (typeof value === 'string') store.values.set(key, value);
-      }
-    }
+    for (const [key, value] of Object.entries(parseStore(store.file, text))) store.values.set(key, value);
     return store;
   }
 
@@ -61,4 +58,44 @@ export class GeneratedSecretsStore {
     );
     this.dirty = false;
   }
+}
+
+/** Keys as the installer writes them; any other key might be a pasted secret, so it is shown by its line only. */
+const OWN_KEY = /^(controlPlane|workspaces)\.[\w.-]+$/;
+
+/**
+ * The file's map of key to secret. Anything else is damage: going on would
+ * generate a new encryption key over a lost one, so it stops (exit 3) and
+ * says where; the message never quotes the file's text, which holds secrets.
+ */
+function parseStore(file: string, text: string): Record<string, string> {
+  const damaged = (what: string): UserError =>
+    new UserError(`${file} is damaged: ${what}. It holds this install's generated secrets, and a workspace's encryption key cannot be regenerated`, [
+      `restore ${file} from your backup (or undo the edit) and run the same command again`,
+      'do not delete it: new keys would make every secret already stored in the workspaces unreadable',
+    ], ExitCode.blockedByCheck);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines });
+  const [error] = doc.errors;
+  if (error) {
+    const at = lines.linePos(error.pos[0]);
+    throw damaged(`it is not valid YAML (line ${at.line}, column ${at.col})`);
+  }
+  if (doc.contents === null) return {};
+  if (!isMap(doc.contents)) throw damaged('it is not a map of generated secrets');
+  const secrets: Record<string, string> = {};
+  const bad: string[] = [];
+  for (const pair of doc.contents.items) {
+    const key: unknown = isScalar(pair.key) ? pair.key.value : undefined;
+    const value: unknown = isScalar(pair.value) ? pair.value.value : undefined;
+    if (typeof key === 'string' && typeof value === 'string' && value.length > 0) {
+      secrets[key] = value;
+      continue;
+    }
+    const line = isNode(pair.key) && pair.key.range ? lines.linePos(pair.key.range[0]).line : undefined;
+    const where = line === undefined ? 'an entry' : `line ${line}`;
+    bad.push(typeof key === 'string' && OWN_KEY.test(key) ? `${key} (${where})` : where);
+  }
+  if (bad.length > 0) throw damaged(`not a secret string: ${bad.join(', ')}`);
+  return secrets;
 }
