@@ -1,6 +1,6 @@
 // Entry point: parses the command line, runs one command, maps errors to exit codes.
 // Commands are imported lazily so `--version` and `render` never load the UI.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { InstallOptions } from './commands/install.js';
 import type { PlanOptions } from './commands/plan.js';
 import { ExitCode, UserError } from './errors.js';
@@ -8,6 +8,20 @@ import { consoleOutput } from './commands/output.js';
 import { INSTALLER_VERSION } from './version.js';
 
 const DEFAULT_DIR = './zenml-pro';
+
+/**
+ * A whole-number option, checked when parsed: Number('abc') is NaN, which
+ * would silently mean unbounded parallelism or no unschedulable check.
+ * Kept as the string the install options take.
+ */
+function wholeNumber(flag: string, min: number, unit: string, example: number): (value: string) => string {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) < min) {
+      throw new InvalidArgumentError(`${flag} takes a whole number of ${unit}, ${min} or more, e.g. ${flag} ${example}`);
+    }
+    return String(Number(value));
+  };
+}
 
 function program(): Command {
   const cli = new Command('zenml-pro-installer')
@@ -18,7 +32,7 @@ function program(): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 ok, 1 a step failed, 2 invalid input or usage, 3 blocked by a check, 130 interrupted.
+Exit codes: 0 ok, 1 a step failed, 2 invalid input or usage, 3 blocked by a check, 4 waiting for enrollment values, 130 interrupted.
 Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir ./zenml-pro`,
     );
 
@@ -58,8 +72,8 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
       .addOption(new Option('-o, --output <format>', 'text lines, or NDJSON events').choices(['text', 'json']).default('text'))
       .option('--helm <path>', 'helm binary (default: helm on PATH)')
       .option('--kubectl <path>', 'kubectl binary (default: kubectl on PATH)')
-      .option('--parallel <n>', 'workspaces installed at the same time', '2')
-      .option('--unschedulable-grace <seconds>', 'how long a pod may stay unschedulable before the install stops', '60')
+      .option('--parallel <n>', 'workspaces installed at the same time', wholeNumber('--parallel', 1, 'workspaces', 2), '2')
+      .option('--unschedulable-grace <seconds>', 'how long a pod may stay unschedulable before the install stops', wholeNumber('--unschedulable-grace', 0, 'seconds', 120), '60')
       .option('--resolve <host=address:port...>', 'reach a host at another address for the health checks (like curl --resolve)')
       .option('--ca-file <file>', 'extra CA certificate the health checks trust')
       .addHelpText('after', '\nRun it again after any failure or interruption: verified steps are skipped, the rest is redone.')
