@@ -8,7 +8,7 @@
 //
 // Usage: node scripts/pack-check.mjs [--no-build]
 //   --no-build  pack the dist/ already built (npm pack --ignore-scripts skips prepack's build)
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
