@@ -19,6 +19,7 @@ import { rootFallbackNotes } from '../render/render.js';
 import type { HealthOptions } from '../tools/health.js';
 import { installReport } from '../engine/report.js';
 import { runPlan } from '../engine/runner.js';
+import { installKinds } from '../steps/index.js';
 import { writeSupportBundle, SupportBundleSecretError } from '../engine/support-bundle.js';
 import { ExitCode, UserError } from '../errors.js';
 import { buildInstallPlan, canonicalJson, PlanError, sha256 } from '../plan/install-plan.js';
@@ -79,7 +80,13 @@ export function redactorFor(loaded: LoadedAnswers, prepared: Prepared): Redactor
 }
 
 /** The plan for loaded answers, with the values rendered; shared by `plan` and `install`. */
-export async function planFor(loaded: LoadedAnswers, dir: string, target: Target, persist: boolean, helm?: string): Promise<{ plan: Plan; prepared: Prepared }> {
+export async function planFor(
+  loaded: LoadedAnswers,
+  dir: string,
+  target: Target,
+  persist: boolean,
+  helm?: string,
+): Promise<{ plan: Plan; prepared: Prepared; digest: (data: string) => string }> {
   const prepared = await prepare(loaded, { dir, env: process.env, persist, ...(helm ? { helm } : {}) });
   let key = prepared.generated.get(DIGEST_KEY);
   if (key === undefined) {
@@ -88,6 +95,7 @@ export async function planFor(loaded: LoadedAnswers, dir: string, target: Target
     if (persist) await prepared.generated.save();
   }
   const digestKey = key;
+  const digest = (data: string): string => createHmac('sha256', digestKey).update(data).digest('hex');
   try {
     const plan = buildInstallPlan({
       answers: loaded.answers,
@@ -96,10 +104,9 @@ export async function planFor(loaded: LoadedAnswers, dir: string, target: Target
       target,
       valuesDir: resolve(dir, 'values'),
       resolvePath: loaded.resolvePath,
-      readFile: (p) => readFileSync(loaded.resolvePath(p), 'utf8'),
-      digest: (data) => createHmac('sha256', digestKey).update(data).digest('hex'),
+      digest,
     });
-    return { plan, prepared };
+    return { plan, prepared, digest };
   } catch (error) {
     if (error instanceof PlanError) throw new UserError(error.message);
     throw unreadableNamedFile(error, loaded.file) ?? error;
@@ -139,7 +146,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     if (lock.takenOver) out.warn(`took over a stale lock: ${lock.takenOver.reason}`);
     const target = resolveTarget(loaded, options);
     const tools = toolsFrom(options);
-    const { plan, prepared } = await planFor(loaded, dir, target, true, tools.helm);
+    const { plan, prepared, digest } = await planFor(loaded, dir, target, true, tools.helm);
     const redactor = redactorFor(loaded, prepared);
     for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
 
@@ -243,23 +250,30 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     ]);
     const result = await runPlan({
       plan,
-      cluster,
+      kinds: installKinds(() => installReport(loaded.answers, dir)),
+      context: {
+        cluster,
+        identity,
+        settings: { failFast: { unschedulableSeconds: Number(options.unschedulableGrace ?? 60) }, watchIntervalMs: 1000, readyTimeoutMs: 120_000, health: healthOptions(loaded, options) },
+        digest,
+        secret: (key) => {
+          const value = prepared.secrets.get(key);
+          if (value === undefined) throw new Error(`internal: secret ${key} was not resolved before the run`);
+          return value;
+        },
+        readFile: (path) => readFileSync(path, 'utf8'),
+      },
       journal,
       emit,
       signal: abort.signal,
-      failFast: { unschedulableSeconds: Number(options.unschedulableGrace ?? 60) },
       parallel: Number(options.parallel ?? 2),
-      watchIntervalMs: 1000,
-      readyTimeoutMs: 120_000,
-      report: () => installReport(loaded.answers, dir),
-      identity,
-      health: healthOptions(loaded, options),
     });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
 
     if (result.outcome === 'done' || result.outcome === 'up-to-date') {
-      return finish({ type: 'run-finished', at: now(), outcome: result.outcome, ...(result.report ? { report: result.report } : {}) }, ExitCode.ok);
+      const report = result.outputs.get('report')?.report;
+      return finish({ type: 'run-finished', at: now(), outcome: result.outcome, ...(report !== undefined ? { report: report.split('\n') } : {}) }, ExitCode.ok);
     }
     if (result.outcome === 'interrupted') return finish({ type: 'run-finished', at: now(), outcome: 'interrupted', resumeCommand }, ExitCode.interrupted);
     if (result.outcome === 'waiting') return finish({ type: 'run-finished', at: now(), outcome: 'waiting', resumeCommand }, ExitCode.waitingForEnrollment);

@@ -4,11 +4,10 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Output } from './output.js';
 import { loadAnswersFile } from './answers-file.js';
-import { planFor, redactorFor } from './install.js';
+import { planFor } from './install.js';
 import { resolveTarget } from './target.js';
 import type { Plan } from '../plan/steps.js';
 import { rootFallbackNotes } from '../render/render.js';
-import type { Redactor } from '../tools/redact.js';
 
 export interface PlanOptions {
   readonly answers: string;
@@ -29,13 +28,14 @@ export function planText(plan: Plan): string[] {
 }
 
 /** The plan as JSON, without the secret material the steps carry (manifest data). */
-export function planJson(plan: Plan, redactor: Redactor): unknown {
-  return redactor.scrubObject({
+/** The plan for machines. It holds no secret (secrets are resolved when steps run), so nothing is scrubbed. */
+export function planJson(plan: Plan): unknown {
+  return {
     scenario: plan.scenario,
     target: plan.target,
     namespaces: plan.namespaces,
     steps: plan.steps.map((s) => ({ id: s.id, title: s.title, needs: s.needs, mutates: s.mutates, commands: s.commands, workspace: s.workspace ?? null })),
-  });
+  };
 }
 
 export async function planCommand(options: PlanOptions, out: Output): Promise<number> {
@@ -51,9 +51,8 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
     target = { context: '<context>' };
   }
   const { plan, prepared } = await planFor(loaded, resolve(options.dir), target, false, 'helm');
-  const redactor = redactorFor(loaded, prepared);
   for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
-  if (options.output === 'json') out.info(JSON.stringify(planJson(plan, redactor), null, 2));
-  else for (const line of planText(plan)) out.info(redactor.scrub(line));
+  if (options.output === 'json') out.info(JSON.stringify(planJson(plan), null, 2));
+  else for (const line of planText(plan)) out.info(line);
   return 0;
 }

@@ -3,13 +3,31 @@
 // log all subscribe to the same events.
 import type { Diagnosis } from './diagnose.js';
 
+/** The external command a failure came from, for readers of the event stream. */
+export interface FailedCommand {
+  readonly commandLine: string;
+  readonly exitCode: number | null;
+  /** The last lines of its stderr (or stdout), scrubbed by the event renderers like every event. */
+  readonly outputTail: string;
+}
+
 export type EngineEvent =
   | { readonly type: 'run-started'; readonly at: string; readonly context: string; readonly server: string; readonly namespaces: readonly string[]; readonly steps: number; readonly resumed: boolean }
   | { readonly type: 'step-started'; readonly at: string; readonly stepId: string; readonly title: string; readonly deadline?: string }
   | { readonly type: 'step-skipped'; readonly at: string; readonly stepId: string; readonly title: string; readonly reason: string }
   | { readonly type: 'step-done'; readonly at: string; readonly stepId: string; readonly title: string; readonly durationMs: number; readonly note?: string }
   | { readonly type: 'step-waiting'; readonly at: string; readonly stepId: string; readonly title: string; readonly instructions: readonly string[] }
-  | { readonly type: 'step-failed'; readonly at: string; readonly stepId: string; readonly title: string; readonly message: string; readonly diagnoses: readonly Diagnosis[]; readonly next: readonly string[] }
+  | {
+      readonly type: 'step-failed';
+      readonly at: string;
+      readonly stepId: string;
+      readonly title: string;
+      readonly message: string;
+      readonly diagnoses: readonly Diagnosis[];
+      readonly next: readonly string[];
+      /** The helm or kubectl call that failed, when one did. */
+      readonly command?: FailedCommand;
+    }
   | { readonly type: 'command'; readonly at: string; readonly stepId: string; readonly commandLine: string }
   | { readonly type: 'output-line'; readonly at: string; readonly stepId: string; readonly stream: 'stdout' | 'stderr'; readonly line: string }
   | { readonly type: 'resource-status'; readonly at: string; readonly stepId: string; readonly resources: readonly { readonly name: string; readonly text: string; readonly ready: boolean }[] }

@@ -12,7 +12,7 @@ import type { Redactor } from '../tools/redact.js';
 export const JOURNAL_FILE = 'journal.json';
 export const JOURNAL_SCHEMA_VERSION = 1;
 
-const stepStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'interrupted', 'skipped']);
+const stepStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'interrupted']);
 
 const stepErrorSchema = z.object({ message: z.string(), hint: z.string().optional() });
 
@@ -221,13 +221,6 @@ export class JournalStore {
       step.finishedAt = at;
       Object.assign(step.outputs, outputs);
       delete step.error;
-    });
-  }
-
-  markSkipped(stepId: string): Promise<void> {
-    return this.updateStep(stepId, (step, at) => {
-      step.state = 'skipped';
-      step.finishedAt = at;
     });
   }
 

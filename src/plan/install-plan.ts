@@ -16,7 +16,7 @@ import {
 import type { RenderedRelease } from '../render/render.js';
 import { helmArgs, kubectlArgs, shellLine } from '../tools/argv.js';
 import { applyArgs, canIArgs, clusterUidArgs, helmUpgradeArgs, snapshotArgs, versionArgs } from '../tools/commands.js';
-import { describeManifest, disruptionBudgetName, namespaceManifest, pullSecretManifest, tlsSecretManifest, withDigest, workloadManagerManifests } from './manifests.js';
+import { describeManifest, disruptionBudgetName, namespaceManifest, workloadManagerManifests } from './manifests.js';
 import type { Manifest, Plan, ReleaseSpec, Step, Target } from './steps.js';
 
 export const HELM_TIMEOUT_SECONDS = 600;
@@ -30,8 +30,6 @@ export interface PlanInputs {
   readonly valuesDir: string;
   /** Resolves chart references and file paths written in the answers. */
   readonly resolvePath: (p: string) => string;
-  /** Reads a file named in the answers (certificates). */
-  readonly readFile: (p: string) => string;
   /** Keyed digest (HMAC) so digests of secret material reveal nothing. */
   readonly digest: (data: string) => string;
 }
@@ -67,19 +65,17 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     steps.push(full);
     return full;
   };
-  const apply = (id: string, title: string, needs: readonly string[], manifests: Manifest[], workspace?: string): Step => {
-    const digest = inputs.digest(canonicalJson(manifests));
-    return add({
+  const apply = (id: string, title: string, needs: readonly string[], manifests: Manifest[], workspace?: string): Step =>
+    add({
       id,
       title,
       needs,
       mutates: true,
       commands: [`${kubectl(applyArgs())}   # stdin: ${manifests.map(describeManifest).join(', ')}`],
-      action: { type: 'apply', manifests: withDigest(manifests, digest) },
+      action: { type: 'apply', manifests },
       digestOf: manifests,
       ...(workspace ? { workspace } : {}),
     });
-  };
 
   const target = add({
     id: 'target',
@@ -97,27 +93,49 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     const ns = apply(`namespace:${key}`, `Namespace ${namespace} (${label})`, [target.id], [namespaceManifest(namespace)], workspace);
     const ids = [ns.id];
     if (needsPullSecret(a.images)) {
-      const password = inputs.secrets.get('images.auth.password') ?? '';
-      const secret = pullSecretManifest(namespace, a.images.pullSecretName, registryServer(a.images), a.images.auth.username ?? '', password);
-      ids.push(apply(`pull-secret:${key}`, `Image pull secret ${a.images.pullSecretName} in ${namespace}`, [ns.id], [secret], workspace).id);
+      const name = a.images.pullSecretName;
+      const action = { type: 'pull-secret', namespace, name, server: registryServer(a.images), username: a.images.auth.username ?? '', passwordKey: 'images.auth.password' } as const;
+      ids.push(add({
+        id: `pull-secret:${key}`,
+        title: `Image pull secret ${name} in ${namespace}`,
+        needs: [ns.id],
+        mutates: true,
+        commands: [`${kubectl(applyArgs())}   # stdin: secret/${name} -n ${namespace} (built when the step runs)`],
+        action,
+        // Keyed digest: a new password re-runs the step, and the digest reveals nothing.
+        digestOf: { ...action, password: inputs.secrets.get(action.passwordKey) },
+        ...(workspace ? { workspace } : {}),
+      }).id);
     }
     if (installerManagesTls(a)) {
       const tls = a.cluster.tls;
-      const manifests = new Map<string, Manifest>();
+      const secrets = new Map<string, { name: string; certFile: string; keyFile: string }>();
       for (const host of hosts) {
         const name = tlsSecretName(a, host);
         const files = tls.wildcard ? { certFile: tls.certFile ?? '', keyFile: tls.keyFile ?? '' } : tls.hosts[host];
-        if (!files || manifests.has(name)) continue;
-        manifests.set(name, tlsSecretManifest(namespace, name, inputs.readFile(files.certFile), inputs.readFile(files.keyFile)));
+        if (!files || secrets.has(name)) continue;
+        secrets.set(name, { name, certFile: inputs.resolvePath(files.certFile), keyFile: inputs.resolvePath(files.keyFile) });
       }
-      if (manifests.size > 0) ids.push(apply(`tls:${key}`, `TLS secret${manifests.size > 1 ? 's' : ''} for ${hosts.join(', ')} in ${namespace}`, [ns.id], [...manifests.values()], workspace).id);
+      if (secrets.size > 0) {
+        const action = { type: 'tls-secret', namespace, secrets: [...secrets.values()] } as const;
+        ids.push(add({
+          id: `tls:${key}`,
+          title: `TLS secret${secrets.size > 1 ? 's' : ''} for ${hosts.join(', ')} in ${namespace}`,
+          needs: [ns.id],
+          mutates: true,
+          commands: [`${kubectl(applyArgs())}   # stdin: ${action.secrets.map((x) => `secret/${x.name} -n ${namespace}`).join(', ')} (from the certificate files, when the step runs)`],
+          action,
+          digestOf: action,
+          ...(workspace ? { workspace } : {}),
+        }).id);
+      }
     }
     return ids;
   };
 
   const release = (r: RenderedRelease, spec: Omit<ReleaseSpec, 'valuesFile' | 'valuesDigest' | 'timeoutSeconds' | 'id'>, needs: readonly string[], workspace?: string): Step => {
     const valuesFile = `${inputs.valuesDir}/${r.fileName}`;
-    const full: ReleaseSpec = { ...spec, id: r.id, valuesFile, valuesDigest: sha256(canonicalJson(r.values)), timeoutSeconds: HELM_TIMEOUT_SECONDS };
+    const full: ReleaseSpec = { ...spec, id: r.id, valuesFile, valuesDigest: inputs.digest(canonicalJson(r.values)), timeoutSeconds: HELM_TIMEOUT_SECONDS };
     const args = helmUpgradeArgs(full);
     return add({
       id: `release:${r.id}`,

@@ -11,7 +11,7 @@ export type { Manifest, Target };
 export interface ReleaseSpec extends HelmUpgradeSpec {
   /** `control-plane` or `workspace-<name>`; names the values file. */
   readonly id: string;
-  /** Canonical digest of the rendered values, to compare with `helm get values`. */
+  /** Keyed digest of the canonical rendered values, to compare with `helm get values`. */
   readonly valuesDigest: string;
   /** Deployments the release must bring to Ready. */
   readonly deployments: readonly string[];
@@ -22,6 +22,10 @@ export interface ReleaseSpec extends HelmUpgradeSpec {
 export type StepAction =
   | { readonly type: 'check-target' }
   | { readonly type: 'apply'; readonly manifests: readonly Manifest[] }
+  /** An image pull secret, built when the step runs: the plan holds the password's slot key, not the password. */
+  | { readonly type: 'pull-secret'; readonly namespace: string; readonly name: string; readonly server: string; readonly username: string; readonly passwordKey: string }
+  /** TLS secrets, built from the certificate and key files when the step runs. */
+  | { readonly type: 'tls-secret'; readonly namespace: string; readonly secrets: readonly { readonly name: string; readonly certFile: string; readonly keyFile: string }[] }
   | { readonly type: 'helm-release'; readonly spec: ReleaseSpec }
   | { readonly type: 'wait-ready'; readonly namespace: string; readonly deployments: readonly string[]; readonly healthUrl: string }
   | { readonly type: 'disruption-budget'; readonly namespace: string; readonly deployments: readonly string[]; readonly minAvailable: number }
@@ -34,6 +38,9 @@ export type StepAction =
       readonly waiting?: { readonly missing: readonly string[]; readonly instructions: readonly string[] };
     }
   | { readonly type: 'report' };
+
+/** The action of one type, e.g. ActionOf<'helm-release'>. */
+export type ActionOf<T extends StepAction['type']> = Extract<StepAction, { readonly type: T }>;
 
 export interface Step {
   readonly id: string;

@@ -28,7 +28,7 @@ function planOf(mutate: (a: Record<string, any>) => void): { plan: Plan; answers
   const readFile = (p: string): string => `PEM ${p}`;
   const releases = renderReleases({ answers, secrets, readFile, templates, version: 'test' });
   const plan = buildInstallPlan({
-    answers, releases, secrets, target: { context: 'ctx' }, valuesDir: '/values', resolvePath: (p) => p, readFile,
+    answers, releases, secrets, target: { context: 'ctx' }, valuesDir: '/values', resolvePath: (p) => p,
     digest: (d) => createHash('sha256').update(d).digest('hex'),
   });
   return { plan, answers };
@@ -41,6 +41,18 @@ const step = (plan: Plan, id: string): Step => {
 };
 
 describe('the install plan', () => {
+  test('holds no secret value, actions included: pull and TLS secrets are built when their step runs', () => {
+    const { plan, answers } = planOf((a) => {
+      a.images = { source: 'private', registry: 'registry.example.com/zenml', auth: { method: 'docker-credentials', username: 'puller', password: { fromEnv: 'REGISTRY_PASSWORD' } } };
+    });
+    const secretValues = secretSlots(answers).map((s) => (s.hex64 ? 'a'.repeat(64) : `secret-${s.key}`));
+    expect(secretValues).toContain('secret-images.auth.password');
+    const text = JSON.stringify(plan);
+    for (const value of secretValues) expect(text).not.toContain(value);
+    expect(step(plan, 'pull-secret:control-plane').action).toEqual({ type: 'pull-secret', namespace: 'zenml-pro', name: 'image-pull-secret', server: 'registry.example.com', username: 'puller', passwordKey: 'images.auth.password' });
+    expect(step(plan, 'tls:control-plane').action).toEqual({ type: 'tls-secret', namespace: 'zenml-pro', secrets: [{ name: 'zenml-tls', certFile: 'tls.crt', keyFile: 'tls.key' }] });
+  });
+
   test('a workspace without enrollment values waits after the control plane is ready, and only its release depends on it', () => {
     const { plan } = planOf((a) => { a.workspaces[0].enrollment = {}; });
     const enroll = step(plan, 'enroll:ml');

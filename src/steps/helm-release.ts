@@ -1,0 +1,155 @@
+// A release installed or upgraded with `helm upgrade --install --wait`. While
+// helm waits, the namespace is watched: readiness and warnings are reported
+// and a certain failure (image pull, crash loop, failed migration) stops helm
+// early with a diagnosis. A release left pending by an interrupted run of this
+// install directory is recovered; one left by someone else is never touched.
+import { canonicalJson } from '../plan/install-plan.js';
+import type { ActionOf, ReleaseSpec } from '../plan/steps.js';
+import { diagnose, type Diagnosis } from '../engine/diagnose.js';
+import { now } from '../engine/events.js';
+import { runningHelmFor } from '../engine/helm-processes.js';
+import { failedCommand, Interrupted, sleep, StepFailure, type StepContext, type StepKind } from '../engine/step-kind.js';
+import { ToolError, type HelmReleaseStatus } from '../tools/cluster.js';
+import { transientFailureReason } from '../tools/exec.js';
+import { observe } from './observe.js';
+
+type Action = ActionOf<'helm-release'>;
+
+/** A new kind per run: the release status a probe read is kept for the same step's recovery check. */
+export function helmRelease(): StepKind<Action> {
+  const probedStatus = new Map<string, HelmReleaseStatus | undefined>();
+
+  const probe = async ({ spec }: Action, ctx: StepContext): Promise<string | undefined> => {
+    const status = await ctx.cluster.helmStatus(spec.release, spec.namespace, ctx.hooks);
+    probedStatus.set(ctx.step.id, status);
+    if (status?.status !== 'deployed' || status.chartVersion !== spec.version) return undefined;
+    const live = await ctx.cluster.helmValues(spec.release, spec.namespace, ctx.hooks);
+    return ctx.digest(canonicalJson(live)) === spec.valuesDigest ? `revision ${status.revision} is deployed with these values (verified on the cluster)` : undefined;
+  };
+
+  /**
+   * Clears what an interrupted run left pending. True when the release may
+   * have been completed since the step's probe (a helm of that run finished,
+   * waited for here or just before), so the caller probes again.
+   */
+  const recoverPending = async (spec: ReleaseSpec, ctx: StepContext): Promise<boolean> => {
+    // Looked for whatever the release's status: a helm killed with its
+    // installer may not have written its pending revision yet, and a second
+    // helm started beside it would add a revision of its own.
+    let pid = runningHelmFor(spec.release, spec.namespace);
+    const waited = pid !== undefined;
+    if (pid !== undefined) {
+      ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `helm (pid ${pid}) from an interrupted run is still working on ${spec.release}; waiting for it to finish` });
+      const until = Date.now() + spec.timeoutSeconds * 1000;
+      while (pid !== undefined && Date.now() < until && !ctx.signal.aborted) {
+        await sleep(1000, ctx.signal);
+        pid = runningHelmFor(spec.release, spec.namespace);
+      }
+      if (ctx.signal.aborted) throw new Interrupted();
+    }
+    // Without a helm of ours that just finished, the status read by this step's probe is still current.
+    const status = waited || !probedStatus.has(ctx.step.id) ? await ctx.cluster.helmStatus(spec.release, spec.namespace, ctx.hooks) : probedStatus.get(ctx.step.id);
+    probedStatus.delete(ctx.step.id);
+    if (!status?.status.startsWith('pending-')) return waited || status?.status === 'deployed';
+    const ours = ctx.prior === 'running' || ctx.prior === 'interrupted' || ctx.prior === 'failed';
+    if (!ours) {
+      throw new StepFailure(
+        `release ${spec.release} in ${spec.namespace} is stuck in ${status.status} (revision ${status.revision}), and this install directory did not start that operation`,
+        [
+          'make sure no one else is running helm on this release, then either:',
+          `  roll back:  helm rollback ${spec.release} ${Math.max(1, status.revision - 1)} --namespace ${spec.namespace}`,
+          `  or clear the stuck record:  kubectl -n ${spec.namespace} delete secret sh.helm.release.v1.${spec.release}.v${status.revision}`,
+          'and run the installer again',
+        ],
+        [],
+        true,
+      );
+    }
+    ctx.emit({
+      type: 'notice',
+      at: now(),
+      stepId: ctx.step.id,
+      message: `release ${spec.release} was left in ${status.status} (revision ${status.revision}) by the interrupted run; clearing that revision's record so helm can run again (no workload is deleted)`,
+    });
+    await ctx.cluster.deleteReleaseRevision(spec.release, spec.namespace, status.revision, ctx.hooks);
+    return false;
+  };
+
+  const run = async (action: Action, ctx: StepContext): Promise<Record<string, string>> => {
+    const { spec } = action;
+    if (await recoverPending(spec, ctx)) {
+      // An interrupted run's helm may have deployed exactly these values:
+      // upgrading again would only add an identical revision (kill -9 and
+      // resume must end as an uninterrupted run does).
+      const verified = await probe(action, ctx);
+      if (verified !== undefined) {
+        ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `an earlier helm finished ${spec.release}: ${verified}` });
+        const status = await ctx.cluster.helmStatus(spec.release, spec.namespace, ctx.hooks);
+        return { revision: String(status?.revision ?? ''), chartVersion: status?.chartVersion ?? '' };
+      }
+    }
+    const helmAbort = new AbortController();
+    const onRunAbort = (): void => helmAbort.abort();
+    ctx.signal.addEventListener('abort', onRunAbort, { once: true });
+    const migrationJobs = new Set(spec.migrationJob ? [spec.migrationJob] : []);
+    // Stop early only on failures this helm run causes or meets again.
+    const watch = { namespace: spec.namespace, deployments: spec.deployments, migrationJobs, seenWarnings: new Set<string>(), since: new Date() };
+    let fatal: Diagnosis[] = [];
+    let helmDone = false;
+    // Stopped the moment helm returns, so no read or sleep of the watcher delays the next step.
+    const watchStop = new AbortController();
+    helmAbort.signal.addEventListener('abort', () => watchStop.abort(), { once: true });
+    const watcher = (async () => {
+      while (!helmDone && !watchStop.signal.aborted) {
+        await sleep(ctx.settings.watchIntervalMs, watchStop.signal);
+        if (helmDone || watchStop.signal.aborted) break;
+        try {
+          const seenNow = await observe(ctx, watch, { ...ctx.hooks, signal: watchStop.signal, onCommand: undefined, onLine: undefined });
+          if (seenNow.fatal.length > 0 && !helmDone) {
+            fatal = seenNow.fatal;
+            helmAbort.abort();
+          }
+        } catch (error) {
+          if (!(error instanceof ToolError)) throw error;
+          // A failed read while watching is not the step's failure; helm decides.
+        }
+      }
+    })();
+    let result;
+    try {
+      result = await ctx.cluster.helmUpgrade(spec, { ...ctx.hooks, signal: helmAbort.signal });
+    } finally {
+      helmDone = true;
+      watchStop.abort();
+      ctx.signal.removeEventListener('abort', onRunAbort);
+      await watcher;
+    }
+    if (ctx.signal.aborted) throw new Interrupted();
+    if (fatal.length > 0) {
+      throw new StepFailure(`${spec.release}: ${fatal[0]?.summary ?? 'failed'} (stopped early instead of waiting for helm's ${spec.timeoutSeconds}s timeout)`, fatal[0]?.next ?? [], fatal);
+    }
+    if (result.exitCode !== 0) {
+      let diagnoses: Diagnosis[] = [];
+      try {
+        diagnoses = diagnose(await ctx.cluster.snapshot(spec.namespace, ctx.hooks), migrationJobs);
+      } catch {
+        // Diagnosis is best effort once helm has already failed.
+      }
+      const command = failedCommand(result);
+      // A lost connection is worth saying plainly: a re-run recovers the release.
+      const lost = transientFailureReason(result);
+      const next = diagnoses[0]?.next ?? [
+        ...(lost ? [`the API server did not answer reliably while helm ran (${lost}); check the connection and run the installer again: it picks ${spec.release} up where it stopped`] : []),
+        `see the release: helm status ${spec.release} --namespace ${spec.namespace}`,
+      ];
+      throw new StepFailure(`helm upgrade --install ${spec.release} failed (exit ${result.exitCode ?? result.signal ?? '?'}):\n${command.outputTail}`, next, diagnoses, false, command);
+    }
+    // helm prints the revision it wrote; ask only when it did not.
+    const printed = /^REVISION: (\d+)$/m.exec(result.stdout)?.[1];
+    if (printed) return { revision: printed, chartVersion: spec.version };
+    const status = await ctx.cluster.helmStatus(spec.release, spec.namespace, ctx.hooks);
+    return { revision: String(status?.revision ?? ''), chartVersion: status?.chartVersion ?? '' };
+  };
+
+  return { probe, run };
+}
