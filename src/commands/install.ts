@@ -1,18 +1,16 @@
 // `install`: answers → values → plan → run, resumable. Everything a run
 // needs to continue after any failure lives in the install directory.
-import { randomBytes, createHmac } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
-import { writeFileAtomic } from '../engine/atomic-write.js';
 import { Cluster, ToolError, type Tools } from '../tools/cluster.js';
 import { collectBundleEntries } from '../engine/collect-bundle.js';
 import { DebugLog } from '../engine/debug-log.js';
 import { now, type EngineEvent } from '../engine/events.js';
 import { checkResumeTarget, JournalError, JournalStore, loadJournal } from '../engine/journal.js';
 import { acquireLock, LockHeldError } from '../engine/lock.js';
-import { prepare, type Prepared } from './prepare.js';
+import { prepare, writeValues, type Prepared } from './prepare.js';
 import { Redactor } from '../tools/redact.js';
 import { jsonLine, plainLines } from '../engine/render-events.js';
 import { rootFallbackNotes } from '../render/render.js';
@@ -60,8 +58,6 @@ function healthOptions(loaded: LoadedAnswers, options: InstallOptions): HealthOp
   return { resolve, ...(ca ? { ca } : {}) };
 }
 
-const DIGEST_KEY = 'installer.digestKey';
-
 /** Every secret value in play, so no output, log, journal or bundle can show one. */
 export function redactorFor(loaded: LoadedAnswers, prepared: Prepared): Redactor {
   const redactor = new Redactor();
@@ -79,34 +75,31 @@ export function redactorFor(loaded: LoadedAnswers, prepared: Prepared): Redactor
   return redactor;
 }
 
-/** The plan for loaded answers, with the values rendered; shared by `plan` and `install`. */
-export async function planFor(
-  loaded: LoadedAnswers,
-  dir: string,
-  target: Target,
-  persist: boolean,
-  helm?: string,
-): Promise<{ plan: Plan; prepared: Prepared; digest: (data: string) => string }> {
-  const prepared = await prepare(loaded, { dir, env: process.env, persist, ...(helm ? { helm } : {}) });
-  let key = prepared.generated.get(DIGEST_KEY);
-  if (key === undefined) {
-    key = randomBytes(32).toString('hex');
-    prepared.generated.remember(DIGEST_KEY, key);
-    if (persist) await prepared.generated.save();
-  }
-  const digestKey = key;
-  const digest = (data: string): string => createHmac('sha256', digestKey).update(data).digest('hex');
+export interface PlanForOptions {
+  readonly dir: string;
+  readonly target: Target;
+  /** Keep newly generated secrets (false for read-only commands such as `plan`). */
+  readonly persist: boolean;
+  /** helm for reading remote charts. */
+  readonly helm?: string;
+  /** Where `fromEnv` secrets are looked up (the wizard adds the ones typed into it). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The plan for loaded answers, with the values rendered; shared by `plan`, `install` and the wizard's preview. */
+export async function planFor(loaded: LoadedAnswers, o: PlanForOptions): Promise<{ plan: Plan; prepared: Prepared }> {
+  const prepared = await prepare(loaded, { dir: o.dir, env: o.env ?? process.env, persist: o.persist, ...(o.helm ? { helm: o.helm } : {}) });
   try {
     const plan = buildInstallPlan({
       answers: loaded.answers,
       releases: prepared.releases,
       secrets: prepared.secrets,
-      target,
-      valuesDir: resolve(dir, 'values'),
+      target: o.target,
+      valuesDir: resolve(o.dir, 'values'),
       resolvePath: loaded.resolvePath,
-      digest,
+      digest: prepared.digest,
     });
-    return { plan, prepared, digest };
+    return { plan, prepared };
   } catch (error) {
     if (error instanceof PlanError) throw new UserError(error.message);
     throw unreadableNamedFile(error, loaded.file) ?? error;
@@ -146,13 +139,11 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     if (lock.takenOver) out.warn(`took over a stale lock: ${lock.takenOver.reason}`);
     const target = resolveTarget(loaded, options);
     const tools = toolsFrom(options);
-    const { plan, prepared, digest } = await planFor(loaded, dir, target, true, tools.helm);
+    const { plan, prepared } = await planFor(loaded, { dir, target, persist: true, helm: tools.helm });
     const redactor = redactorFor(loaded, prepared);
     for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
 
-    const valuesDir = join(dir, 'values');
-    mkdirSync(valuesDir, { recursive: true, mode: 0o700 });
-    for (const r of prepared.releases) await writeFileAtomic(join(valuesDir, r.fileName), r.text, { mode: 0o600 });
+    await writeValues(dir, prepared.releases);
     await saveAnswersCopy(loaded, dir);
 
     const log = DebugLog.open(dir, redactor);
@@ -208,7 +199,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
       }
     }
 
-    const journal = await JournalStore.open(dir, { answersDigest, cluster: clusterId }, redactor);
+    const journal = await JournalStore.continue(dir, existing, { answersDigest, cluster: clusterId }, redactor);
     if (existing && existing.answersDigest !== answersDigest) await journal.setAnswersDigest(answersDigest);
     const abort = new AbortController();
     // Every helm/kubectl call of every parallel step listens on this one signal.
@@ -255,7 +246,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
         cluster,
         identity,
         settings: { failFast: { unschedulableSeconds: Number(options.unschedulableGrace ?? 60) }, watchIntervalMs: 1000, readyTimeoutMs: 120_000, health: healthOptions(loaded, options) },
-        digest,
+        digest: prepared.digest,
         secret: (key) => {
           const value = prepared.secrets.get(key);
           if (value === undefined) throw new Error(`internal: secret ${key} was not resolved before the run`);

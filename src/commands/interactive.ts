@@ -80,12 +80,12 @@ export function checkPath(path: string, kind: 'file' | 'file-or-directory'): str
 async function preview(raw: Record<string, unknown>, typed: ReadonlyMap<string, string>, dir: string): Promise<PreviewResult> {
   const result = validateAnswers(raw);
   if (!result.ok) return { ok: false, problems: result.problems };
-  const saved = { ...process.env };
-  for (const [k, v] of typed) process.env[k] = v;
   try {
     const loaded = loadedFromAnswers(result.answers, join(process.cwd(), 'answers.yaml'), stringify(raw));
     const target = { context: result.answers.cluster.context ?? '<context>' };
-    const { plan, prepared } = await planFor(loaded, dir, target, false);
+    // Secrets typed into the wizard stand in for their environment variables, for this preview only.
+    const env = { ...process.env, ...Object.fromEntries(typed) };
+    const { plan, prepared } = await planFor(loaded, { dir, target, persist: false, env });
     const redactor = redactorFor(loaded, prepared);
     for (const v of typed.values()) redactor.add(v, 'typed secret');
     return {
@@ -96,8 +96,6 @@ async function preview(raw: Record<string, unknown>, typed: ReadonlyMap<string, 
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, problems: [{ path: '(preview)', message }] };
-  } finally {
-    for (const k of typed.keys()) if (saved[k] === undefined) delete process.env[k];
   }
 }
 

@@ -50,7 +50,7 @@ export async function planCommand(options: PlanOptions, out: Output): Promise<nu
     out.warn(`${error.message}; the commands below show <context>`);
     target = { context: '<context>' };
   }
-  const { plan, prepared } = await planFor(loaded, resolve(options.dir), target, false, 'helm');
+  const { plan, prepared } = await planFor(loaded, { dir: resolve(options.dir), target, persist: false, helm: 'helm' });
   for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
   if (options.output === 'json') out.info(JSON.stringify(planJson(plan), null, 2));
   else for (const line of planText(plan)) out.info(line);

@@ -1,6 +1,9 @@
 // From a loaded answers file to rendered values: resolve every secret
 // (persisting generated ones first), read the charts at hand, render.
-import { readFileSync } from 'node:fs';
+import { createHmac, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../engine/atomic-write.js';
 import { resolveSecrets } from '../answers/secrets.js';
 import { formatProblems } from '../answers/load.js';
 import { unreadableNamedFile, type LoadedAnswers } from './answers-file.js';
@@ -18,6 +21,24 @@ export interface Prepared {
   /** Generated secrets created by this run (new keys only). */
   readonly createdSecrets: readonly string[];
   readonly generated: GeneratedSecretsStore;
+  /** Keyed digest (HMAC with the install directory's own key): digests of secret material reveal nothing. */
+  readonly digest: (data: string) => string;
+}
+
+const DIGEST_KEY = 'installer.digestKey';
+
+/** Writes every release's values file into <dir>/values (0700), each 0600: they hold secrets. */
+export async function writeValues(dir: string, releases: readonly RenderedRelease[]): Promise<string[]> {
+  const valuesDir = join(dir, 'values');
+  mkdirSync(valuesDir, { recursive: true, mode: 0o700 });
+  chmodSync(valuesDir, 0o700);
+  const files: string[] = [];
+  for (const r of releases) {
+    const file = join(valuesDir, r.fileName);
+    await writeFileAtomic(file, r.text, { mode: 0o600 });
+    files.push(file);
+  }
+  return files;
 }
 
 export interface PrepareOptions {
@@ -42,6 +63,12 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
   }
   // Charts are checked before anything is kept: a wrong chart is an answers error that changes nothing.
   const charts = await readCharts(answers, { resolvePath, file: loaded.file, ...(options.helm ? { helm: options.helm } : {}) });
+  let digestKey = generated.get(DIGEST_KEY);
+  if (digestKey === undefined) {
+    digestKey = randomBytes(32).toString('hex');
+    generated.remember(DIGEST_KEY, digestKey);
+  }
+  const key = digestKey;
   if (options.persist !== false) await generated.save();
 
   let releases: RenderedRelease[];
@@ -59,5 +86,5 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
   } catch (error) {
     throw unreadableNamedFile(error, loaded.file) ?? error;
   }
-  return { secrets: resolved.values, releases, createdSecrets: resolved.created, generated };
+  return { secrets: resolved.values, releases, createdSecrets: resolved.created, generated, digest: (data) => createHmac('sha256', key).update(data).digest('hex') };
 }

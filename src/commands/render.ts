@@ -1,8 +1,6 @@
 // `render`: validate the answers, render every values file, write them (0600).
-import { chmodSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { writeFileAtomic } from '../engine/atomic-write.js';
-import { prepare } from './prepare.js';
+import { prepare, writeValues } from './prepare.js';
 import { loadAnswersFile } from './answers-file.js';
 import type { Output } from './output.js';
 
@@ -21,17 +19,13 @@ export async function renderCommand(options: RenderOptions, out: Output): Promis
   for (const w of loaded.warnings) out.warn(`${w.path}: ${w.message}`);
   // Generated secrets are kept only once everything rendered: a failed render writes nothing.
   const prepared = await prepare(loaded, { dir: options.dir, env: process.env, helm: 'helm', persist: false });
-  const valuesDir = join(options.dir, 'values');
-  mkdirSync(valuesDir, { recursive: true, mode: 0o700 });
-  chmodSync(valuesDir, 0o700);
+  const files = await writeValues(options.dir, prepared.releases);
   await prepared.generated.save();
   for (const key of prepared.createdSecrets) out.info(`generated ${key} (kept in ${join(options.dir, 'generated-secrets.yaml')}, 0600)`);
-  for (const release of prepared.releases) {
-    const file = join(valuesDir, release.fileName);
-    await writeFileAtomic(file, release.text, { mode: 0o600 });
-    out.info(`wrote ${displayPath(file)}${release.chartRoot ? `  (values root ${release.chartRoot.root}: ${release.chartRoot.reason})` : ''}`);
+  prepared.releases.forEach((release, i) => {
+    out.info(`wrote ${displayPath(files[i] ?? release.fileName)}${release.chartRoot ? `  (values root ${release.chartRoot.root}: ${release.chartRoot.reason})` : ''}`);
     for (const key of release.overridden) out.warn(`  extraValues overrides ${key}`);
     if (release.pending) out.warn(`  ${release.pending}`);
-  }
+  });
   return 0;
 }

@@ -181,7 +181,11 @@ export class JournalStore {
 
   /** Loads the journal of `dir`, or starts (and saves) a new one. Does not check the cluster: see checkResumeTarget. */
   static async open(dir: string, fresh: NewJournal, redactor: Redactor, clock?: () => Date): Promise<JournalStore> {
-    const existing = await loadJournal(dir);
+    return JournalStore.continue(dir, await loadJournal(dir), fresh, redactor, clock);
+  }
+
+  /** Continues `existing` (as loadJournal read it, once), or starts a fresh journal when there is none. */
+  static async continue(dir: string, existing: Journal | undefined, fresh: NewJournal, redactor: Redactor, clock?: () => Date): Promise<JournalStore> {
     const store = new JournalStore(dir, existing ?? createJournal({ ...fresh, now: clock?.() }), redactor, clock);
     if (existing === undefined) await saveJournal(dir, store.current, redactor);
     return store;
