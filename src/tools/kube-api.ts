@@ -8,29 +8,15 @@ import {
   AppsV1Api, AuthorizationV1Api, BatchV1Api, CoreV1Api, createConfiguration, KubernetesObjectApi, ServerConfiguration, VersionApi,
   type Configuration, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1Secret,
 } from '@kubernetes/client-node';
+import type { ClusterFacts, HelmReleaseStatus } from './cluster.js';
 import { decodeRecord, latestRecord, recordRevision, recordStatus, releaseSelector } from './helm-records.js';
-import { loadPinnedKubeConfig, type KubeTarget, type PinnedKubeConfig } from './kube-config.js';
+import type { Target } from './argv.js';
+import { loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
 import { DEFAULT_READ_RETRY, KubeApiError, retryTransientReads, toKubeApiError, type RetryPolicy } from './kube-errors.js';
 import type { NamespaceSnapshot, PodObject } from './kube-objects.js';
 import { plainObject, runNamespaceWatch, type NamespaceObjects, type ObjectKey, type WatchedKind } from './namespace-watch.js';
 
 export { KubeApiError, type RetryPolicy } from './kube-errors.js';
-export type { KubeTarget } from './kube-config.js';
-
-export interface ClusterFacts {
-  readonly server: string;
-  /** The kube-system namespace's uid: a stable identity of the cluster; undefined when it may not be read. */
-  readonly uid: string | undefined;
-  readonly gitVersion: string;
-  readonly minor: number;
-}
-
-export interface HelmReleaseStatus {
-  /** The latest revision's status: deployed, failed, pending-install, pending-upgrade, pending-rollback, uninstalling, superseded. */
-  readonly status: string;
-  readonly revision: number;
-  readonly chartVersion: string | undefined;
-}
 
 /** An object named as in a manifest: enough to find it. */
 export interface ObjectRef {
@@ -94,7 +80,7 @@ export class KubeApi {
   }
 
   /** Loads the kubeconfig (throws KubeApiError for a missing file or context); no request is made yet. */
-  static open(target: KubeTarget, options: KubeApiOptions): KubeApi {
+  static open(target: Target, options: KubeApiOptions): KubeApi {
     return new KubeApi(loadPinnedKubeConfig(target), options);
   }
 

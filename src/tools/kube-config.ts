@@ -5,14 +5,9 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import type { Target } from './argv.js';
 import { KubeApiError } from './kube-errors.js';
 
-/** Which cluster to talk to: the same pair helm and kubectl get as --kube-context / --kubeconfig. */
-export interface KubeTarget {
-  readonly context: string;
-  /** Without it, KUBECONFIG or ~/.kube/config, as kubectl does. */
-  readonly kubeconfig?: string | undefined;
-}
 
 /** What makes two agents interchangeable: the TLS material the client derived from the kubeconfig. */
 function tlsKey(options: https.AgentOptions): string {
@@ -64,8 +59,11 @@ class SharedAgentKubeConfig extends KubeConfig {
 
 export type PinnedKubeConfig = SharedAgentKubeConfig;
 
-/** Loads the kubeconfig and selects the context; an unknown context is a usage error, not a retry. */
-export function loadPinnedKubeConfig(target: KubeTarget): PinnedKubeConfig {
+/**
+ * Loads the kubeconfig (without one: KUBECONFIG or ~/.kube/config, as kubectl
+ * does) and selects the context; an unknown context is a usage error, not a retry.
+ */
+export function loadPinnedKubeConfig(target: Target): PinnedKubeConfig {
   const kc = new SharedAgentKubeConfig();
   try {
     if (target.kubeconfig) kc.loadFromFile(target.kubeconfig);

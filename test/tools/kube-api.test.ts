@@ -294,6 +294,14 @@ describe('errors', () => {
     expect(retries.length).toBeGreaterThan(0);
   });
 
+  it('a reset connection is transient and retried', async () => {
+    kube.sim.faults.add({ type: 'dropConnection', count: 1, match: { pathIncludes: '/version' } });
+    const error = await open({ retry: NO_RETRY }).identify().catch((e: unknown) => e);
+    expect(error).toMatchObject({ transient: true, status: undefined });
+    kube.sim.faults.add({ type: 'dropConnection', count: 1, match: { pathIncludes: '/version' } });
+    expect((await open().identify()).gitVersion).toBe('v1.34.2');
+  });
+
   it('5xx and 429 are transient and retried; 403 is not', async () => {
     kube.sim.faults.add({ type: 'apiError', status: 503, count: 1, match: { pathIncludes: '/secrets' } });
     const once = await open({ retry: NO_RETRY }).helmRelease('x', 'default').catch((e: unknown) => e);
