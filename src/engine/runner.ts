@@ -4,6 +4,7 @@
 // state change as an event. What a step does is its kind's business
 // (step-kind.ts); the command hands the kinds in.
 import type { Plan, Step, StepAction } from '../plan/steps.js';
+import { UserError } from '../errors.js';
 import { ToolError } from '../tools/cluster.js';
 import { now, type EventSink } from './events.js';
 import type { JournalStore } from './journal.js';
@@ -104,6 +105,9 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       const failed =
         error instanceof StepFailure
           ? error
+          : error instanceof UserError
+            ? // Something only the operator can fix (a missing `ps`): a check that blocks, with its hints.
+              new StepFailure(error.message, error.hints, [], true)
           : error instanceof ToolError
             ? new StepFailure(error.message, error.transient ? ['the API server did not answer reliably; check the connection and run the installer again'] : [], [], false, failedCommand(error.result))
             : new StepFailure(error instanceof Error ? error.message : String(error));

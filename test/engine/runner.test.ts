@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
+import { UserError } from '../../src/errors.js';
 import { JournalStore } from '../../src/engine/journal.js';
 import { runPlan } from '../../src/engine/runner.js';
 import { StepFailure, Waiting, type RunContext, type StepKind, type StepKinds } from '../../src/engine/step-kind.js';
@@ -118,6 +119,12 @@ describe('the scheduler', () => {
     expect(events.find((e) => e.type === 'step-failed')).toMatchObject({ stepId: 'cp', message: 'it broke', next: ['do this'], command });
     expect(journal.step('cp')).toMatchObject({ state: 'failed', error: { message: 'it broke', hint: 'do this' } });
     expect(journal.step('after')).toBeUndefined();
+  });
+
+  test("an error only the operator can fix blocks the run and keeps its hints", async () => {
+    const { result, events } = await run(plan([{ id: 'x' }]), { x: { run: () => Promise.reject(new UserError('ps is missing', ['install procps'])) } });
+    expect(result.outcome).toBe('blocked');
+    expect(events.find((e) => e.type === 'step-failed')).toMatchObject({ message: 'ps is missing', next: ['install procps'] });
   });
 
   test('a blocked check ends the run as blocked', async () => {
