@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import { Cluster, ToolError, type Tools } from '../tools/cluster.js';
+import { KubeApiError } from '../tools/kube-errors.js';
 import { collectBundleEntries } from '../engine/collect-bundle.js';
 import { DebugLog } from '../engine/debug-log.js';
 import { now, type EngineEvent } from '../engine/events.js';
@@ -135,6 +136,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     if (error instanceof LockHeldError) throw new UserError(error.message, ['wait for that run to finish; nothing was changed'], ExitCode.blockedByCheck);
     throw error;
   }
+  let cluster: Cluster | undefined;
   try {
     if (lock.takenOver) out.warn(`took over a stale lock: ${lock.takenOver.reason}`);
     const target = resolveTarget(loaded, options);
@@ -147,12 +149,12 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     await saveAnswersCopy(loaded, dir);
 
     const log = DebugLog.open(dir, redactor);
-    const cluster = new Cluster(target, tools, redactor);
     let identity;
     try {
+      cluster = new Cluster(target, tools, redactor);
       identity = await cluster.identify({});
     } catch (error) {
-      if (error instanceof ToolError) {
+      if (error instanceof ToolError || error instanceof KubeApiError) {
         throw new UserError(`cannot reach the cluster of context "${target.context}": ${error.message}`, [
           'check the context, your network or VPN, and your credentials (kubectl --context ' + target.context + ' get ns)',
           `helm and kubectl must be on PATH or given with --helm/--kubectl (now: ${tools.helm}, ${tools.kubectl})`,
@@ -245,7 +247,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
       context: {
         cluster,
         identity,
-        settings: { failFast: { unschedulableSeconds: Number(options.unschedulableGrace ?? 60) }, watchIntervalMs: 1000, readyTimeoutMs: 120_000, health: healthOptions(loaded, options) },
+        settings: { failFast: { unschedulableSeconds: Number(options.unschedulableGrace ?? 60) }, watchIntervalMs: 250, readyTimeoutMs: 120_000, health: healthOptions(loaded, options) },
         digest: prepared.digest,
         secret: (key) => {
           const value = prepared.secrets.get(key);
@@ -281,6 +283,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
       result.outcome === 'blocked' ? ExitCode.blockedByCheck : ExitCode.stepFailed,
     );
   } finally {
+    cluster?.close();
     lock.release();
   }
 }

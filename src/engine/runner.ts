@@ -6,6 +6,7 @@
 import type { Plan, Step, StepAction } from '../plan/steps.js';
 import { UserError } from '../errors.js';
 import { ToolError } from '../tools/cluster.js';
+import { KubeApiError } from '../tools/kube-errors.js';
 import { now, type EventSink } from './events.js';
 import type { JournalStore } from './journal.js';
 import { failedCommand, Interrupted, StepFailure, Waiting, type RunContext, type StepContext, type StepKind, type StepKinds } from './step-kind.js';
@@ -32,6 +33,8 @@ export interface RunResult {
   /** What each step that ran or was verified recorded. */
   readonly outputs: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
+
+const UNRELIABLE = 'the API server did not answer reliably; check the connection and run the installer again';
 
 type State = 'pending' | 'running' | 'ok' | 'failed' | 'waiting';
 
@@ -109,7 +112,9 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
             ? // Something only the operator can fix (a missing `ps`): a check that blocks, with its hints.
               new StepFailure(error.message, error.hints, [], true)
           : error instanceof ToolError
-            ? new StepFailure(error.message, error.transient ? ['the API server did not answer reliably; check the connection and run the installer again'] : [], [], false, failedCommand(error.result))
+            ? new StepFailure(error.message, error.transient ? [UNRELIABLE] : [], [], false, failedCommand(error.result))
+            : error instanceof KubeApiError
+              ? new StepFailure(error.message, error.transient ? [UNRELIABLE] : [])
             : new StepFailure(error instanceof Error ? error.message : String(error));
       failure ??= { step, error: failed };
       await journal.markFailed(step.id, { message: failed.message, ...(failed.next[0] ? { hint: failed.next.join('\n') } : {}) });

@@ -15,7 +15,7 @@ import {
 } from '../answers/derived.js';
 import type { RenderedRelease } from '../render/render.js';
 import { helmArgs, kubectlArgs, shellLine } from '../tools/argv.js';
-import { applyArgs, canIArgs, clusterUidArgs, helmUpgradeArgs, snapshotArgs, versionArgs } from '../tools/commands.js';
+import { applyArgs, helmUpgradeArgs } from '../tools/commands.js';
 import { describeManifest, disruptionBudgetName, namespaceManifest, workloadManagerManifests } from './manifests.js';
 import type { Manifest, Plan, ReleaseSpec, Step, Target } from './steps.js';
 
@@ -82,7 +82,8 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     title: `Check the target cluster (context ${inputs.target.context})`,
     needs: [],
     mutates: false,
-    commands: [kubectl(versionArgs()), kubectl(['config', 'view', '--minify', '-o', 'json']), kubectl(clusterUidArgs()), kubectl(canIArgs('create', 'namespaces'))],
+    // Reads go through the Kubernetes API with the pinned context, not through kubectl.
+    commands: [`# Kubernetes API (context ${inputs.target.context}): GET /version, GET /api/v1/namespaces/kube-system, create a SelfSubjectAccessReview (may I create namespaces?)`],
     action: { type: 'check-target' },
     digestOf: inputs.target,
   });
@@ -174,7 +175,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
       title: `${label} ready and healthy`,
       needs,
       mutates: false,
-      commands: [kubectl(snapshotArgs(namespace))],
+      commands: [`# Kubernetes API: list pods, jobs, deployments and events in ${namespace} until ready; then GET ${healthUrl}`],
       action: { type: 'wait-ready', namespace, deployments, healthUrl },
       digestOf: { namespace, deployments, host: new URL(healthUrl).hostname },
       ...(workspace ? { workspace } : {}),

@@ -11,6 +11,7 @@ import { runningHelmFor } from '../engine/helm-processes.js';
 import { failedCommand, Interrupted, sleep, StepFailure, type StepContext, type StepKind } from '../engine/step-kind.js';
 import { ToolError, type HelmReleaseStatus } from '../tools/cluster.js';
 import { transientFailureReason } from '../tools/exec.js';
+import { KubeApiError } from '../tools/kube-errors.js';
 import { observe } from './observe.js';
 
 type Action = ActionOf<'helm-release'>;
@@ -110,7 +111,7 @@ export function helmRelease(): StepKind<Action> {
             helmAbort.abort();
           }
         } catch (error) {
-          if (!(error instanceof ToolError)) throw error;
+          if (!(error instanceof ToolError) && !(error instanceof KubeApiError)) throw error;
           // A failed read while watching is not the step's failure; helm decides.
         }
       }

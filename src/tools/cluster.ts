@@ -3,11 +3,13 @@
 // problem (RETRY_BUDGET); kubectl writes are server-side applies and deletes
 // that may be repeated, helm is repeated only when it never reached the cluster.
 import { helmArgs, kubectlArgs } from './argv.js';
-import { applyArgs, canIArgs, clusterUidArgs, helmUpgradeArgs, snapshotArgs, versionArgs } from './commands.js';
+import { applyArgs, helmUpgradeArgs } from './commands.js';
 import { failureSummary, retryTransient, runTool, transientFailureReason, type OutputStream, type RetryOptions, type ToolResult } from './exec.js';
 import type { Target } from './argv.js';
 import type { HelmUpgradeSpec } from './commands.js';
-import type { DeploymentObject, EventObject, JobObject, Manifest, NamespaceSnapshot, PodObject } from './kube-objects.js';
+import { KubeApi } from './kube-api.js';
+import { retryTransientReads, type KubeApiError } from './kube-errors.js';
+import type { Manifest, NamespaceSnapshot } from './kube-objects.js';
 import type { Redactor } from './redact.js';
 
 export interface Tools {
@@ -78,11 +80,32 @@ function manifestStream(objects: readonly object[]): string {
 }
 
 export class Cluster {
+  /** Reads go through the Kubernetes API (one client, no process start); writes stay helm and kubectl, which operators audit. */
+  private readonly api: KubeApi;
+
   constructor(
     readonly target: Target,
     private readonly tools: Tools,
     private readonly redactor: Redactor,
-  ) {}
+  ) {
+    // Retries are done here, per call, so each one becomes an event of the step that made it.
+    this.api = KubeApi.open(target, { scrub: (t) => redactor.scrub(t), retry: { budgetMs: 0, baseDelayMs: 0, maxDelayMs: 0 } });
+  }
+
+  /** Ends the API client's connections (keep-alive sockets would hold the process). */
+  close(): void {
+    this.api.close();
+  }
+
+  /** An API read, retried like a tool call and reported through the same hooks. */
+  private read<T>(fn: () => Promise<T>, hooks: CallHooks, budget: RetryBudget = RETRY_BUDGET): Promise<T> {
+    return retryTransientReads(fn, {
+      budgetMs: budget.budgetMs ?? 0,
+      baseDelayMs: budget.baseDelayMs,
+      maxDelayMs: budget.maxDelayMs,
+      ...(hooks.onRetry ? { onRetry: ({ attempt, delayMs, error }: { attempt: number; delayMs: number; error: KubeApiError }) => hooks.onRetry?.(attempt, error.message, delayMs) } : {}),
+    }, hooks.signal);
+  }
 
   private async call(
     tool: 'helm' | 'kubectl',
@@ -131,24 +154,12 @@ export class Cluster {
   }
 
   /** Server version, API URL and a stable cluster identity (the kube-system namespace uid). */
-  async identify(hooks: CallHooks): Promise<ClusterFacts> {
-    const [version, config, ns] = await Promise.all([
-      this.kubectlJson<{ serverVersion?: { gitVersion?: string; minor?: string } }>(versionArgs().slice(0, -2), hooks, 'reading the cluster version', FIRST_CONTACT_BUDGET),
-      this.kubectlJson<{ clusters?: { cluster?: { server?: string } }[] }>(['config', 'view', '--minify'], hooks, 'reading the kubeconfig', FIRST_CONTACT_BUDGET),
-      this.call('kubectl', clusterUidArgs(), hooks, { budget: FIRST_CONTACT_BUDGET }),
-    ]);
-    return {
-      server: config.clusters?.[0]?.cluster?.server ?? 'unknown',
-      uid: ns.exitCode === 0 && ns.stdout.trim() ? ns.stdout.trim() : undefined,
-      gitVersion: version.serverVersion?.gitVersion ?? 'unknown',
-      minor: Number.parseInt(version.serverVersion?.minor ?? '0', 10),
-    };
+  identify(hooks: CallHooks): Promise<ClusterFacts> {
+    return this.read(() => this.api.identify(), hooks, FIRST_CONTACT_BUDGET);
   }
 
-  async canI(verb: string, resource: string, hooks: CallHooks, namespace?: string): Promise<boolean> {
-    const result = await this.call('kubectl', [...canIArgs(verb, resource), ...(namespace ? ['--namespace', namespace] : [])], hooks);
-    if (result.exitCode !== 0 && result.stdout.trim() !== 'no') this.fail(`checking permission to ${verb} ${resource}`, result);
-    return result.stdout.trim() === 'yes';
+  canI(verb: string, resource: string, hooks: CallHooks, namespace?: string): Promise<boolean> {
+    return this.read(() => this.api.canI(verb, resource, namespace), hooks);
   }
 
   /** Server-side apply of generated manifests, fed on stdin (secrets never in argv). */
@@ -159,36 +170,24 @@ export class Cluster {
   }
 
   /** The annotations of each manifest's live object, or undefined when any is missing. */
-  async liveAnnotations(manifests: readonly Manifest[], hooks: CallHooks): Promise<Record<string, string>[] | undefined> {
-    const names = manifests.map((m) => ({ apiVersion: m.apiVersion, kind: m.kind, metadata: { name: m.metadata.name, ...(m.metadata.namespace ? { namespace: m.metadata.namespace } : {}) } }));
-    const result = await this.call('kubectl', ['get', '-f', '-', '-o', 'jsonpath={range .items[*]}{.metadata.annotations}{"\\n"}{end}'], hooks, {
-      input: manifestStream(names),
-    });
-    if (result.exitCode !== 0) {
-      if (/NotFound|not found/.test(result.stderr)) return undefined;
-      this.fail('reading applied objects', result);
-    }
-    const lines = result.stdout.split('\n').filter((l) => l.length > 0);
-    if (lines.length !== manifests.length) return undefined;
-    return lines.map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, string>) : {}));
+  liveAnnotations(manifests: readonly Manifest[], hooks: CallHooks): Promise<Record<string, string>[] | undefined> {
+    return this.read(() => this.api.liveAnnotations(manifests), hooks);
   }
 
-  /** The release as `helm list` sees it (any state, pending ones included), or undefined. */
+  /**
+   * The release as helm sees it (its latest record: deployed, failed or
+   * pending), read from helm's release records without starting helm; or undefined.
+   */
   async helmStatus(release: string, namespace: string, hooks: CallHooks): Promise<HelmReleaseStatus | undefined> {
-    const filter = `^${release.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
-    const result = await this.call('helm', ['list', '--deployed', '--failed', '--pending', '--filter', filter, '--namespace', namespace, '-o', 'json'], hooks);
-    if (result.exitCode !== 0) this.fail(`reading the status of release ${release}`, result);
-    const rows = JSON.parse(result.stdout || '[]') as { name?: string; status?: string; revision?: string; chart?: string }[];
-    const row = rows.find((r) => r.name === release);
-    if (!row) return undefined;
-    const chartVersion = /-(\d+\.\d+\.\d+[^\s]*)$/.exec(row.chart ?? '')?.[1];
-    return { status: row.status ?? 'unknown', revision: Number(row.revision ?? 0), chartVersion };
+    const latest = await this.read(() => this.api.helmRelease(release, namespace), hooks);
+    // An uninstalled release kept with --keep-history is no release to upgrade, as for `helm list`.
+    if (!latest || latest.status === 'uninstalled' || latest.status === 'uninstalling') return undefined;
+    return { status: latest.status, revision: latest.revision, chartVersion: latest.chartVersion };
   }
 
-  async helmValues(release: string, namespace: string, hooks: CallHooks): Promise<unknown> {
-    const result = await this.call('helm', ['get', 'values', release, '--namespace', namespace, '-o', 'json'], hooks);
-    if (result.exitCode !== 0) this.fail(`reading the values of release ${release}`, result);
-    return JSON.parse(result.stdout) as unknown;
+  /** The values the release was installed with (they hold secrets); undefined without a release. */
+  helmValues(release: string, namespace: string, hooks: CallHooks): Promise<unknown> {
+    return this.read(() => this.api.helmValues(release, namespace), hooks);
   }
 
   helmUpgrade(spec: HelmUpgradeSpec, hooks: CallHooks): Promise<ToolResult> {
@@ -202,34 +201,7 @@ export class Cluster {
   }
 
   /** Pods, jobs, deployments, events, secret names and log tails of a namespace, for diagnosis. */
-  async snapshot(namespace: string, hooks: CallHooks): Promise<NamespaceSnapshot> {
-    const list = await this.kubectlJson<{ items?: (PodObject & JobObject & DeploymentObject & EventObject & { kind?: string })[] }>(
-      snapshotArgs(namespace).slice(0, -2),
-      hooks,
-      `reading the state of namespace ${namespace}`,
-    );
-    const items = list.items ?? [];
-    const pods = items.filter((i) => i.kind === 'Pod') as PodObject[];
-    // Secret names only matter to an image pull diagnosis (is the pull secret there?): read them only then.
-    const pulling = pods.some((p) => p.status?.containerStatuses?.some((c) => /ImagePull/.test(c.state?.waiting?.reason ?? '')));
-    const secrets = pulling ? await this.call('kubectl', ['get', 'secrets', '--namespace', namespace, '-o', 'jsonpath={.items[*].metadata.name}'], hooks) : undefined;
-    const logs = new Map<string, string[]>();
-    for (const pod of pods) {
-      const crashing = pod.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff');
-      const failedJobPod = pod.status?.phase === 'Failed';
-      const name = pod.metadata?.name;
-      if (!name || !(crashing || failedJobPod)) continue;
-      const result = await this.call('kubectl', ['logs', name, '--namespace', namespace, '--all-containers', '--tail', '15'], hooks);
-      if (result.exitCode === 0) logs.set(name, this.redactor.scrub(result.stdout).split('\n').filter((l) => l.trim().length > 0));
-    }
-    return {
-      namespace,
-      pods,
-      jobs: items.filter((i) => i.kind === 'Job'),
-      deployments: items.filter((i) => i.kind === 'Deployment'),
-      events: items.filter((i) => i.kind === 'Event'),
-      secretNames: secrets?.exitCode === 0 ? secrets.stdout.split(/\s+/).filter(Boolean) : [],
-      logs,
-    };
+  snapshot(namespace: string, hooks: CallHooks): Promise<NamespaceSnapshot> {
+    return this.read(() => this.api.snapshot(namespace), hooks);
   }
 }

@@ -24,9 +24,3 @@ export const helmUpgradeArgs = (spec: HelmUpgradeSpec): string[] => {
     '--values', spec.valuesFile, '--wait', '--timeout', `${spec.timeoutSeconds}s`,
   ];
 };
-
-export const versionArgs = (): string[] => ['version', '-o', 'json'];
-export const clusterUidArgs = (): string[] => ['get', 'namespace', 'kube-system', '-o', 'jsonpath={.metadata.uid}'];
-export const canIArgs = (verb: string, resource: string): string[] => ['auth', 'can-i', verb, resource];
-/** What the engine reads of a namespace to judge readiness and diagnose failures. */
-export const snapshotArgs = (namespace: string): string[] => ['get', 'pods,jobs,deployments,events', '--namespace', namespace, '-o', 'json'];
