@@ -3,20 +3,22 @@ import { expect, test } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { liveLines, wrap, type LiveLine } from '../../src/ui/progress/live-layout.js';
 import { initialProgress, progressReducer, type ProgressState } from '../../src/ui/progress/state.js';
-import { at, runningPart } from './helpers/run-events.js';
+import { at, eventOf, failingEnd, runningPart } from './helpers/run-events.js';
 
 const fold = (events: readonly EngineEvent[]): ProgressState => events.reduce(progressReducer, initialProgress);
 const textOf = (line: LiveLine): string => (line.kind === 'title' ? `${line.frame} ${line.title}${line.suffix}` : line.kind === 'hint' ? line.text : `  ${line.text}`);
 const NOW = Date.parse(at(90));
 
-const LONG_COMMAND =
-  'helm upgrade --install zenml-pro /home/operator/installs/zenml-pro/charts/zenml-pro-0.93.0.tgz --namespace zenml-pro --values /home/operator/installs/zenml-pro/values/control-plane.yaml --wait --timeout 600s --kube-context arn:aws:eks:eu-west-1:715803424590:cluster/prod-eu';
+/** The control plane's helm command line as the run reports it (two and a half lines at 80 columns). */
+const HELM_COMMAND = eventOf(failingEnd, 'command', 'release:control-plane');
+const LONG_COMMAND = HELM_COMMAND.commandLine;
 
+/** The running control plane release with a command reported and `outputLines` more lines of output. */
 function withCommand(command: string, outputLines = 0): ProgressState {
   return fold([
     ...runningPart,
-    { type: 'command', at: at(30), stepId: 'helm:zenml-pro', commandLine: command },
-    ...Array.from({ length: outputLines }, (_, i): EngineEvent => ({ type: 'output-line', at: at(31), stepId: 'helm:zenml-pro', stream: 'stdout', line: `out ${i}` })),
+    { ...HELM_COMMAND, commandLine: command },
+    ...Array.from({ length: outputLines }, (_, i): EngineEvent => ({ type: 'output-line', at: at(31), stepId: 'release:control-plane', stream: 'stdout', line: `out ${i}` })),
   ]);
 }
 
@@ -27,6 +29,7 @@ test('wrap breaks at spaces, indents continuation lines and splits words longer 
 });
 
 test('a long command wraps whole instead of being cut', () => {
+  expect(LONG_COMMAND.length).toBeGreaterThan(160);
   const lines = liveLines(withCommand(LONG_COMMAND), { columns: 80, rows: 30 }, NOW).filter((l) => l.kind === 'command').map(textOf);
   expect(lines.length).toBeGreaterThan(2);
   for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);

@@ -5,7 +5,7 @@ import { ProgressView } from '../../src/ui/progress/ProgressView.js';
 import { renderProgress } from '../../src/ui/progress/render-progress.js';
 import { clockTime, initialProgress, progressReducer } from '../../src/ui/progress/state.js';
 import { stripAnsi, waitFor } from './helpers/frames.js';
-import { at, failingEnd, runningPart, streamOf, succeedingEnd } from './helpers/run-events.js';
+import { API_POD, eventOf, failingEnd, HELM_OUTPUT, INSTALL, runningPart, sideBySidePart, streamOf, succeedingEnd, workspaceHelmOutput } from './helpers/run-events.js';
 import { VirtualStdout } from './helpers/virtual-terminal.js';
 
 /** A subscribe-function source the test pushes events into. */
@@ -23,6 +23,12 @@ function pushSource() {
 }
 
 const widest = (screen: string): number => Math.max(...screen.split('\n').map((l) => [...l].length));
+/** The screen as one line: what wrapping split is joined again. */
+const joined = (screen: string): string => screen.replace(/\s+/g, ' ');
+const count = (text: string, part: string): number => text.split(part).length - 1;
+const RELEASE = 'Install or upgrade release zenml-pro (chart zenml-pro-0.13.0.tgz) in zenml-pro';
+const IMAGE = 'registry.sim.example.com/zenml/zenml-pro-api:0.13.0';
+const RESUME = `zenml-pro-installer install --answers examples/sim.yaml --dir ${INSTALL.options.dir} --kubeconfig /tmp/sim/kubeconfig --yes`;
 
 test('an 80x24 terminal shows a failing run: finished lines, the live step, then the failure panel and how to resume', async () => {
   const stdout = new VirtualStdout(80, 24);
@@ -30,18 +36,23 @@ test('an 80x24 terminal shows a failing run: finished lines, the live step, then
   const done = renderProgress(source, { stdout: stdout as unknown as NodeJS.WriteStream, color: false });
   push(runningPart);
 
-  const live = await waitFor(() => stdout.plain(), (s) => s.includes('1/2 ready') && s.includes('⚠'));
-  expect(live).toContain('▸ Installing into prod-eu (https://10.0.0.1:6443)');
-  expect(live).toContain('↷ Create namespace zenml-pro — it already exists');
-  expect(live).toMatch(/✔ Create the TLS secret for zenml-pro\.example\.com {2}2s/);
-  expect(live).toMatch(/\[3\/6\] Install the control plane \(zenml-pro 0\.93\.2\) {2}1m 2\ds · deadline \d\d:\d\d:\d\d$/m);
-  expect(live).toContain(`deadline ${clockTime(at(604))}`);
-  expect(live).toContain('◌ zenml-pro  1/2 ready');
-  expect(live).toContain('✔ zenml-pro-dashboard  1/1 ready');
-  expect(live).toContain('⚠ pod/zenml-pro-5d8f: Back-off pulling image');
+  const live = await waitFor(() => stdout.plain(), (s) => s.includes('0/1 ready') && s.includes('⚠'));
+  expect(live).toContain('▸ Installing into zenml-sim (https://127.0.0.1:6443)');
+  expect(live).toContain('ℹ cluster https://127.0.0.1:6443, Kubernetes v1.34.2');
+  expect(live).toMatch(/^✔ Check the target cluster \(context zenml-sim\) {2}0s$/m);
+  expect(live).toMatch(/^✔ Namespace zenml-workspace-research \(workspace research\) {2}3s$/m);
+  // The title gives way to the elapsed time and the deadline.
+  const deadline = eventOf(runningPart, 'step-started', 'release:control-plane').deadline;
+  expect(deadline).toBeDefined();
+  expect(live).toMatch(/\[4\/13\] Install or upgrade release zenml-pro \(char… {2}1m \d\ds · deadline \d\d:\d\d:\d\d$/m);
+  expect(live).toContain(`deadline ${clockTime(deadline!)}`);
+  expect(live).toMatch(/^ {2}◌ zenml-pro .*0\/1 ready$/m);
+  expect(live).toMatch(/^ {2}✔ zenml-pro-dashboard .*1\/1 ready$/m);
+  // The scheduler's warning came twice: shown once, cut at the edge.
+  expect(count(live, `⚠ Pod/${API_POD}: FailedScheduling 0/2 nodes are available`)).toBe(1);
   // A third of the 24 rows for the output: all 7 lines.
-  expect(live).toContain('│ helm line 1');
-  expect(live).toContain('│ helm line 6');
+  expect(live.split('\n').filter((l) => l.startsWith('  │ '))).toHaveLength(7);
+  expect(live).toContain(`│ ${HELM_OUTPUT[0]!.line}`);
   // The long output line is cut at the terminal edge, not wrapped; a key prints it whole.
   expect(live).not.toContain('END-OF-LONG-LINE');
   expect(live).toMatch(/│ W0301 02:00:05 helm upgrade: x+…/);
@@ -53,19 +64,22 @@ test('an 80x24 terminal shows a failing run: finished lines, the live step, then
   const screen = stdout.plain();
   expect(state.end?.outcome).toBe('failed');
   // The failed step's line wraps under its mark instead of being cut.
-  expect(screen).toMatch(/^✖ Install the control plane \(zenml-pro 0\.93\.2\) — pods of zenml-pro cannot pull\n {2,3}their image$/m);
+  expect(screen).toMatch(/^✖ Install or upgrade release zenml-pro \(chart zenml-pro-0\.13\.0\.tgz\) in zenml-pro\n {2,3}— zenml-pro: cannot pull image\n/m);
+  expect(joined(screen)).toContain(`✖ ${RELEASE} — zenml-pro: cannot pull image ${IMAGE} (ImagePullBackOff) (stopped early instead of waiting for helm's 600s timeout)`);
   // Inside the panel the diagnosis wraps instead of being cut.
-  expect(screen).toContain('✖ Install the control plane (zenml-pro 0.93.2) failed');
-  expect(screen).toContain('pod/zenml-pro-5d8f: cannot pull');
-  expect(screen).toContain('715803424590.dkr.ecr.eu-west-1.amazonaws.com/zenml-pro-api:0.93.2');
-  expect(screen).toContain('Failed to pull image: 403 Forbidden');
-  expect(screen).toContain('→ ask ZenML to grant your node role access to the registry');
-  expect(screen).toContain('→ fix the cause above, then resume');
-  expect(screen).toContain('Support bundle: /work/install/support-bundle-20260301-020031.tar.gz');
-  expect(screen).toContain('Resume with: zenml-pro-installer install --answers answers.yaml --resume');
+  const panel = joined(screen.replace(/[│╭╮╰╯─]/g, ' '));
+  expect(panel).toContain(`✖ ${RELEASE} failed`);
+  expect(panel).toContain(`pod/${API_POD}: cannot pull image ${IMAGE} (ImagePullBackOff)`);
+  expect(panel).toContain('registry: registry.sim.example.com');
+  expect(panel).toContain('the pod uses no image pull secret');
+  expect(panel).toContain(`kubelet: Failed to pull image "${IMAGE}": failed to resolve reference "${IMAGE}": unexpected status from HEAD request to https://registry.sim.example.com/v2/zenml/zenml-pro-api/manifests/0.13.0: 403 Forbidden`);
+  for (const next of eventOf(failingEnd, 'step-failed').next) expect(panel).toContain(`→ ${next}`);
+  expect(panel).toContain(`→ check that ${IMAGE} exists in registry.sim.example.com (the tag is the chart version)`);
+  expect(screen).toContain(`Support bundle: ${eventOf(failingEnd, 'run-finished').supportBundle ?? '(none)'}`);
+  expect(joined(screen)).toContain(`Resume with: ${RESUME}`);
   // The running step is gone from the final screen, and each finished line is printed once.
-  expect(screen).not.toContain('│ helm line 6');
-  expect(screen.split('↷ Create namespace zenml-pro').length - 1).toBe(1);
+  expect(screen).not.toContain(`│ ${HELM_OUTPUT[0]!.line}`);
+  expect(count(screen, '✔ Namespace zenml-pro (control plane)')).toBe(1);
   expect(widest(screen)).toBeLessThanOrEqual(80);
 });
 
@@ -74,32 +88,62 @@ test('a successful run from an async iterable ends with the report lines', async
   const state = await renderProgress(streamOf([...runningPart, ...succeedingEnd]), { stdout: stdout as unknown as NodeJS.WriteStream, color: false });
   const screen = stdout.plain();
   expect(state.end?.outcome).toBe('done');
-  expect(screen).toContain('✔ Install the control plane (zenml-pro 0.93.2)  57s · revision 1');
+  expect(joined(screen)).toContain(`✔ ${RELEASE} 58s`);
+  expect(joined(screen)).toContain('↷ Enrollment of ml (manual, workspace aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee) — manual enrollment: the values come from the answers file');
+  expect(screen).toContain('✔ Workspace research ready and healthy');
   expect(screen).toContain('✔ ZenML Pro is installed');
-  expect(screen).toContain('Dashboard: https://zenml-pro.example.com');
+  expect(joined(screen)).toContain('Control plane: https://zenml-pro.sim.example.com (API https://zenml-pro.sim.example.com/api/v1)');
+  expect(screen).toMatch(/^ {2}zenml login --pro-api-url https:\/\/zenml-pro\.sim\.example\.com\/api\/v1$/m);
   expect(screen).not.toContain('Resume with');
+  expect(widest(screen)).toBeLessThanOrEqual(80);
 });
 
 test('an event stream that ends without run-finished still returns', async () => {
   const stdout = new VirtualStdout(80, 24);
   const state = await renderProgress(streamOf(runningPart.slice(0, 3)), { stdout: stdout as unknown as NodeJS.WriteStream, color: false });
   expect(state.end).toBeUndefined();
-  expect(state.finished).toHaveLength(2);
+  // The header and the check's notice; the check itself still runs.
+  expect(state.finished.map((l) => l.kind)).toEqual(['header', 'notice']);
+  expect(state.running.map((s) => s.stepId)).toEqual(['target']);
 });
 
 test('steps running side by side share the output tail', () => {
-  const second: EngineEvent[] = [
-    { type: 'step-started', at: at(30), stepId: 'helm:ml', title: 'Install workspace ml' },
-    ...Array.from({ length: 5 }, (_, i): EngineEvent => ({ type: 'output-line', at: at(31 + i), stepId: 'helm:ml', stream: 'stdout', line: `ml line ${i + 1}` })),
-  ];
-  const state = [...runningPart, ...second].reduce(progressReducer, initialProgress);
+  const state = sideBySidePart.reduce(progressReducer, initialProgress);
+  expect(state.running.map((s) => s.stepId)).toEqual(['release:workspace-ml', 'release:workspace-research']);
   const { lastFrame, unmount } = render(<ProgressView state={state} now={Date.now()} size={{ columns: 100, rows: 24 }} />);
   const frame = stripAnsi(lastFrame() ?? '');
   unmount();
-  expect(frame).toMatch(/\[4\/6\] Install workspace ml/);
-  // A third of 24 rows, 4 lines each.
+  // Positions 9 and 10 of 13 (the enrollments before them were skipped); the titles give way to the times.
+  expect(frame).toMatch(/^. \[9\/13\] Install or upgrade release zenml \(chart zenml-0\.93\.0\.tgz\) in zen\S*…/m);
+  expect(frame).toMatch(/^. \[10\/13\] Install or upgrade release zenml \(chart zenml-0\.93\.0\.tgz\) in zen\S*…/m);
+  // A third of 24 rows, 4 lines each: each step's last 4 of its 5 lines.
   expect(frame.match(/^ {2}│ /gm)).toHaveLength(8);
-  expect(frame).toContain('│ ml line 5');
-  expect(frame).toContain('│ ml line 2');
-  expect(frame).not.toContain('│ ml line 1');
+  for (const namespace of ['zenml-workspace-ml', 'zenml-workspace-research']) {
+    const lines = workspaceHelmOutput(namespace).map((o) => `│ ${o.line.slice(0, 70)}`);
+    for (const line of lines.slice(1)) expect(frame).toContain(line);
+    expect(frame).not.toContain(lines[0]);
+  }
+});
+
+// Defects the recorded events show and hand-written ones hid. Each is marked
+// `test.fails` until fixed: it passes while the defect is there and fails
+// once it is gone, so whoever fixes it turns it into an ordinary test.
+
+test.fails('known defect: a deployment is named twice on its readiness line (resource-status text already holds the name; src/ui/progress/live-layout.ts adds it again)', async () => {
+  const stdout = new VirtualStdout(80, 24);
+  const { source, push } = pushSource();
+  const done = renderProgress(source, { stdout: stdout as unknown as NodeJS.WriteStream, color: false });
+  push(runningPart);
+  const live = await waitFor(() => stdout.plain(), (s) => s.includes('0/1 ready'));
+  push(failingEnd);
+  await done;
+  expect(live).toMatch(/^ {2}◌ zenml-pro {2}0\/1 ready$/m);
+  expect(live).toMatch(/^ {2}✔ zenml-pro-dashboard {2}1\/1 ready$/m);
+});
+
+test.fails("known defect: the failure panel prints the next steps twice (the step's `next` repeats its diagnosis's, and the panel prints both)", async () => {
+  const stdout = new VirtualStdout(80, 24);
+  await renderProgress(streamOf([...runningPart, ...failingEnd]), { stdout: stdout as unknown as NodeJS.WriteStream, color: false });
+  const panel = joined(stdout.plain().replace(/[│╭╮╰╯─]/g, ' '));
+  expect(count(panel, `→ check that ${IMAGE} exists in registry.sim.example.com`)).toBe(1);
 });

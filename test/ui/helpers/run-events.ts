@@ -1,72 +1,72 @@
-// Event sequences shaped like a real install run, for the progress view.
+// The progress view's input: install runs of examples/sim.yaml recorded from
+// the real planner and scheduler when a test file loads (./real-run.ts says
+// how, and what is scripted). Nothing here is written by hand: step ids,
+// titles, the order of events and the resume command are the engine's.
+import { isDeepStrictEqual } from 'node:util';
 import type { EngineEvent } from '../../../src/engine/events.js';
+import { cleanupRecordings, recordRun, simInstall, type Mark, type Recording } from './real-run.js';
 
-/** A minute and a half ago, so elapsed times look like a real run's. */
-export const T0 = Math.floor(Date.now() / 1000) * 1000 - 90_000;
-export const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
+export { API_POD, at, crashLoopDiagnoses, HELM_OUTPUT, IDENTITY, LONG_OUTPUT_LINE, T0, workspaceHelmOutput } from './real-run.js';
 
-export const LONG_OUTPUT_LINE = `W0301 02:00:05 helm upgrade: ${'x'.repeat(180)} END-OF-LONG-LINE`;
+async function recordAll() {
+  try {
+    const install = await simInstall();
+    const failing = await recordRun(install, 'fails');
+    const succeeding = await recordRun(install, 'succeeds');
+    const interrupted = await recordRun(install, 'interrupted');
+    // The same install with the enrollment values of workspace ml left out of the answers.
+    const withoutEnrollment = await simInstall('ml', install.options.dir);
+    const waiting = await recordRun(withoutEnrollment, 'succeeds');
+    return { install, failing, succeeding, interrupted, withoutEnrollment, waiting };
+  } finally {
+    // The events keep the paths; nothing reads the files.
+    cleanupRecordings();
+  }
+}
 
-/** Up to the control plane waiting for its pods. */
-export const runningPart: EngineEvent[] = [
-  { type: 'run-started', at: at(0), context: 'prod-eu', server: 'https://10.0.0.1:6443', namespaces: ['zenml-pro', 'zenml-workspace-ml'], steps: 6, resumed: false },
-  { type: 'step-skipped', at: at(1), stepId: 'namespace:zenml-pro', title: 'Create namespace zenml-pro', reason: 'it already exists' },
-  { type: 'step-started', at: at(1), stepId: 'tls:zenml-pro', title: 'Create the TLS secret for zenml-pro.example.com' },
-  { type: 'step-done', at: at(3), stepId: 'tls:zenml-pro', title: 'Create the TLS secret for zenml-pro.example.com', durationMs: 2100 },
-  { type: 'step-started', at: at(4), stepId: 'helm:zenml-pro', title: 'Install the control plane (zenml-pro 0.93.2)', deadline: at(604) },
-  { type: 'command', at: at(4), stepId: 'helm:zenml-pro', commandLine: 'helm upgrade --install zenml-pro oci://public.ecr.aws/zenml/zenml-pro --version 0.93.2 --namespace zenml-pro --wait' },
-  ...Array.from({ length: 6 }, (_, i): EngineEvent => ({ type: 'output-line', at: at(5 + i), stepId: 'helm:zenml-pro', stream: 'stdout', line: `helm line ${i + 1}` })),
-  { type: 'output-line', at: at(12), stepId: 'helm:zenml-pro', stream: 'stderr', line: LONG_OUTPUT_LINE },
-  {
-    type: 'resource-status',
-    at: at(20),
-    stepId: 'helm:zenml-pro',
-    resources: [
-      { name: 'zenml-pro', text: '1/2 ready', ready: false },
-      { name: 'zenml-pro-dashboard', text: '1/1 ready', ready: true },
-    ],
-  },
-  { type: 'warning-event', at: at(21), stepId: 'helm:zenml-pro', line: 'pod/zenml-pro-5d8f: Back-off pulling image "zenml-pro-api:0.93.2"' },
-  { type: 'warning-event', at: at(22), stepId: 'helm:zenml-pro', line: 'pod/zenml-pro-5d8f: Back-off pulling image "zenml-pro-api:0.93.2"' },
-];
+const { install, failing, succeeding, interrupted, withoutEnrollment, waiting } = await recordAll();
 
-export const failingEnd: EngineEvent[] = [
-  {
-    type: 'step-failed',
-    at: at(90),
-    stepId: 'helm:zenml-pro',
-    title: 'Install the control plane (zenml-pro 0.93.2)',
-    message: 'pods of zenml-pro cannot pull their image',
-    diagnoses: [
-      {
-        kind: 'image-pull',
-        resource: 'pod/zenml-pro-5d8f',
-        summary: 'cannot pull 715803424590.dkr.ecr.eu-west-1.amazonaws.com/zenml-pro-api:0.93.2',
-        details: ['Failed to pull image: 403 Forbidden', 'pull secret image-pull-secret is missing in zenml-pro'],
-        next: ['ask ZenML to grant your node role access to the registry'],
-      },
-    ],
-    next: ['fix the cause above, then resume'],
-  },
-  {
-    type: 'run-finished',
-    at: at(91),
-    outcome: 'failed',
-    supportBundle: '/work/install/support-bundle-20260301-020031.tar.gz',
-    resumeCommand: 'zenml-pro-installer install --answers answers.yaml --resume',
-  },
-];
+function cut(recording: Recording, mark: Mark): number {
+  const at = recording.marks.get(mark);
+  if (at === undefined) throw new Error(`the recorded run never reached ${mark}`);
+  return at;
+}
 
-export const succeedingEnd: EngineEvent[] = [
-  { type: 'resource-status', at: at(60), stepId: 'helm:zenml-pro', resources: [{ name: 'zenml-pro', text: '2/2 ready', ready: true }] },
-  { type: 'step-done', at: at(61), stepId: 'helm:zenml-pro', title: 'Install the control plane (zenml-pro 0.93.2)', durationMs: 57_000, note: 'revision 1' },
-  {
-    type: 'run-finished',
-    at: at(62),
-    outcome: 'done',
-    report: ['Dashboard: https://zenml-pro.example.com', 'Admin password: kubectl get secret zenml-pro -n zenml-pro -o jsonpath={.data.ZENML_CLOUD_ADMIN_PASSWORD}'],
-  },
-];
+/** The install: its flags (what the resume command must repeat) and its plan. */
+export const INSTALL = { options: install.options, plan: install.plan } as const;
+/** The plan of the install whose workspace ml lacks its enrollment values (`waitingRun`), in the same directory. */
+export const WAITING_PLAN = withoutEnrollment.plan;
+
+/**
+ * Up to the control plane's helm waiting for its api pod, which waits for a
+ * node: the run header, the first steps done, helm's output, readiness and
+ * the same scheduler warning twice.
+ */
+export const runningPart: readonly EngineEvent[] = failing.events.slice(0, cut(failing, 'helm-waiting'));
+
+for (const other of [succeeding, interrupted]) {
+  if (!isDeepStrictEqual(other.events.slice(0, runningPart.length), runningPart)) {
+    throw new Error('the recorded runs differ before their endings: the recording is not deterministic');
+  }
+}
+
+/** The api pod lands on a node that may not pull the image: the watcher stops helm, the step fails, the run ends with a bundle. */
+export const failingEnd: readonly EngineEvent[] = failing.events.slice(runningPart.length);
+/** The api pod comes up: the rest of the install runs, and the run ends with the report. */
+export const succeedingEnd: readonly EngineEvent[] = succeeding.events.slice(runningPart.length);
+/** Ctrl+C while helm waits. */
+export const interruptedEnd: readonly EngineEvent[] = interrupted.events.slice(runningPart.length);
+/** The successful run up to both workspaces' helms running at once, each having printed its lines. */
+export const sideBySidePart: readonly EngineEvent[] = succeeding.events.slice(0, cut(succeeding, 'workspaces-side-by-side'));
+/** A whole run that pauses at workspace ml's enrollment while the rest installs. */
+export const waitingRun: readonly EngineEvent[] = waiting.events;
+
+/** The first event of `type` (for `stepId`) in `events`, or an error naming what is missing. */
+export function eventOf<T extends EngineEvent['type']>(events: readonly EngineEvent[], type: T, stepId?: string): Extract<EngineEvent, { type: T }> {
+  const found = events.find((e): e is Extract<EngineEvent, { type: T }> => e.type === type && (stepId === undefined || ('stepId' in e && e.stepId === stepId)));
+  if (!found) throw new Error(`no ${type} event${stepId ? ` of ${stepId}` : ''} in the recorded run`);
+  return found;
+}
 
 /** The events as a stream that yields between events, like a real run. */
 export async function* streamOf(events: readonly EngineEvent[]): AsyncGenerator<EngineEvent> {
