@@ -15,7 +15,7 @@ export type EngineEvent =
   | { readonly type: 'run-started'; readonly at: string; readonly context: string; readonly server: string; readonly namespaces: readonly string[]; readonly steps: number; readonly resumed: boolean }
   | { readonly type: 'step-started'; readonly at: string; readonly stepId: string; readonly title: string; readonly deadline?: string }
   | { readonly type: 'step-skipped'; readonly at: string; readonly stepId: string; readonly title: string; readonly reason: string }
-  | { readonly type: 'step-done'; readonly at: string; readonly stepId: string; readonly title: string; readonly durationMs: number; readonly note?: string }
+  | { readonly type: 'step-done'; readonly at: string; readonly stepId: string; readonly title: string; readonly durationMs: number }
   | { readonly type: 'step-waiting'; readonly at: string; readonly stepId: string; readonly title: string; readonly instructions: readonly string[] }
   | {
       readonly type: 'step-failed';

@@ -18,7 +18,7 @@ export function plainLines(e: EngineEvent): string[] {
     case 'step-skipped':
       return [`${clock(e.at)} ↷ ${e.title}: ${e.reason}`];
     case 'step-done':
-      return [`${clock(e.at)} ✔ ${e.title} (${(e.durationMs / 1000).toFixed(1)}s)${e.note ? `: ${e.note}` : ''}`];
+      return [`${clock(e.at)} ✔ ${e.title} (${(e.durationMs / 1000).toFixed(1)}s)`];
     case 'step-failed':
       return [
         `${clock(e.at)} ✖ ${e.title}`,

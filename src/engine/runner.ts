@@ -103,6 +103,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       if (error instanceof Interrupted || o.signal.aborted) {
         interruptedAt ??= step;
         await journal.markInterrupted(step.id, 'interrupted (Ctrl+C or SIGTERM)');
+        emit({ type: 'notice', at: now(), stepId: step.id, message: `${step.title}: interrupted; the next install picks it up here` });
         return;
       }
       const failed =

@@ -4,11 +4,11 @@
 // that may be repeated, helm is repeated only when it never reached the cluster.
 import { helmArgs, kubectlArgs } from './argv.js';
 import { applyArgs, helmUpgradeArgs } from './commands.js';
-import { failureSummary, retryTransient, runTool, transientFailureReason, type OutputStream, type RetryOptions, type ToolResult } from './exec.js';
+import { failureSummary, printableCommandLine, retryTransient, runTool, transientFailureReason, type OutputStream, type RetryOptions, type ToolResult } from './exec.js';
 import type { Target } from './argv.js';
 import type { HelmUpgradeSpec } from './commands.js';
 import { KubeApi } from './kube-api.js';
-import { retryTransientReads, type KubeApiError } from './kube-errors.js';
+import { retryTransientReads, transientReasonId, type KubeApiError } from './kube-errors.js';
 import type { Manifest, NamespaceSnapshot } from './kube-objects.js';
 import type { Redactor } from './redact.js';
 
@@ -103,7 +103,7 @@ export class Cluster {
       budgetMs: budget.budgetMs ?? 0,
       baseDelayMs: budget.baseDelayMs,
       maxDelayMs: budget.maxDelayMs,
-      ...(hooks.onRetry ? { onRetry: ({ attempt, delayMs, error }: { attempt: number; delayMs: number; error: KubeApiError }) => hooks.onRetry?.(attempt, error.message, delayMs) } : {}),
+      ...(hooks.onRetry ? { onRetry: ({ attempt, delayMs, error }: { attempt: number; delayMs: number; error: KubeApiError }) => hooks.onRetry?.(attempt, transientReasonId(error), delayMs) } : {}),
     }, hooks.signal);
   }
 
@@ -116,7 +116,9 @@ export class Cluster {
     const file = tool === 'helm' ? this.tools.helm : this.tools.kubectl;
     const full = tool === 'helm' ? helmArgs(this.target, args) : kubectlArgs(this.target, args);
     const once = async (): Promise<ToolResult> => {
-      const result = await runTool({
+      // Said when it starts, so a live view shows what is running while it runs.
+      hooks.onCommand?.(printableCommandLine(file, full, this.redactor));
+      return runTool({
         file,
         args: full,
         redactor: this.redactor,
@@ -126,8 +128,6 @@ export class Cluster {
         ...(hooks.onLine ? { onLine: hooks.onLine } : {}),
         ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       });
-      hooks.onCommand?.(result.commandLine);
-      return result;
     };
     return retryTransient(() => once(), {
       ...(options.budget ?? RETRY_BUDGET),

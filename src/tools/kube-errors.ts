@@ -26,6 +26,26 @@ export class KubeApiError extends Error {
   }
 }
 
+/**
+ * The same short names exec.ts gives transient failures of helm and kubectl
+ * (TRANSIENT_FAILURE_PATTERNS), so a retry reads the same whichever way the
+ * call went.
+ */
+export function transientReasonId(error: KubeApiError): string {
+  const byStatus: Record<number, string> = { 429: 'too-many-requests', 500: 'server-error', 502: 'server-timeout', 503: 'service-unavailable', 504: 'server-timeout' };
+  if (error.status !== undefined) return byStatus[error.status] ?? 'server-error';
+  switch (error.reason) {
+    case 'ECONNREFUSED':
+      return 'connection-refused';
+    case 'Timeout':
+    case 'ETIMEDOUT':
+      return 'network-timeout';
+    default:
+      // Reset, aborted, broken pipe, a socket hung up mid-answer.
+      return 'connection-reset';
+  }
+}
+
 interface StatusBody {
   reason?: string;
   message?: string;

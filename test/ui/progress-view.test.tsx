@@ -125,11 +125,9 @@ test('steps running side by side share the output tail', () => {
   }
 });
 
-// Defects the recorded events show and hand-written ones hid. Each is marked
-// `test.fails` until fixed: it passes while the defect is there and fails
-// once it is gone, so whoever fixes it turns it into an ordinary test.
+// Defects the recorded events showed and hand-written ones had hidden.
 
-test.fails('known defect: a deployment is named twice on its readiness line (resource-status text already holds the name; src/ui/progress/live-layout.ts adds it again)', async () => {
+test('a deployment is named once on its readiness line (the status text already holds the name)', async () => {
   const stdout = new VirtualStdout(80, 24);
   const { source, push } = pushSource();
   const done = renderProgress(source, { stdout: stdout as unknown as NodeJS.WriteStream, color: false });
@@ -141,7 +139,7 @@ test.fails('known defect: a deployment is named twice on its readiness line (res
   expect(live).toMatch(/^ {2}✔ zenml-pro-dashboard {2}1\/1 ready$/m);
 });
 
-test.fails("known defect: the failure panel prints the next steps twice (the step's `next` repeats its diagnosis's, and the panel prints both)", async () => {
+test("the failure panel says each next step once (the step's `next` repeats its diagnosis's)", async () => {
   const stdout = new VirtualStdout(80, 24);
   await renderProgress(streamOf([...runningPart, ...failingEnd]), { stdout: stdout as unknown as NodeJS.WriteStream, color: false });
   const panel = joined(stdout.plain().replace(/[│╭╮╰╯─]/g, ' '));

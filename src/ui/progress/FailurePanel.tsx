@@ -6,6 +6,9 @@ import type { StepFailure } from './state.js';
 
 export function FailurePanel({ failure, columns }: { readonly failure: StepFailure; readonly columns: number }) {
   const p = usePalette();
+  // A step's next steps often repeat its diagnosis's; each is said once.
+  const shown = new Set(failure.diagnoses.flatMap((d) => d.next));
+  const next = failure.next.filter((line) => !shown.has(line));
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={p.fail} paddingX={1} marginY={1} width={columns}>
       <Text color={p.fail} bold={p.bold}>{`✖ ${failure.title} failed`}</Text>
@@ -23,9 +26,9 @@ export function FailurePanel({ failure, columns }: { readonly failure: StepFailu
           ))}
         </Box>
       ))}
-      {failure.next.length > 0 ? (
+      {next.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
-          {failure.next.map((line) => (
+          {next.map((line) => (
             <Text key={line}>{`→ ${line}`}</Text>
           ))}
         </Box>

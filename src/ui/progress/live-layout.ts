@@ -85,7 +85,8 @@ function partsOf(step: RunningStep, totalSteps: number, now: number, columns: nu
   const retry = step.retry ? [line('retry', `↻ attempt ${step.retry.attempt} in ${formatDuration(retryIn)}: ${step.retry.reason}`)] : [];
   // A command wraps instead of being cut: it is what the person may want to run by hand.
   const command: LiveLine[] = step.command ? wrap(`$ ${step.command}`, body, 2).map((text) => ({ kind: 'command', text })) : [];
-  const resources: LiveLine[] = step.resources.map((r) => ({ kind: 'resource', text: fit(`${r.ready ? '✔' : '◌'} ${r.name}  ${r.text}`, body), ready: r.ready }));
+  // The status text already names the deployment ("zenml-pro 1/2 ready").
+  const resources: LiveLine[] = step.resources.map((r) => ({ kind: 'resource', text: fit(`${r.ready ? '✔' : '◌'} ${r.text}`, body), ready: r.ready }));
   const warnings = step.warnings.map((w) => line('warning', `⚠ ${w}`));
   const tail = step.tail.slice(-tailLines).map((l) => line('tail', `│ ${l}`));
   return { clipped, title, retry, command, resources, warnings, tail };

@@ -115,7 +115,7 @@ export function progressReducer(state: ProgressState, event: EngineEvent): Progr
     case 'step-skipped':
       return finish({ ...state, reached: state.reached + 1 }, event.stepId, { kind: 'skipped', text: event.title, detail: event.reason });
     case 'step-done':
-      return finish(state, event.stepId, { kind: 'done', text: event.title, detail: [formatDuration(event.durationMs), event.note].filter(Boolean).join(' · ') });
+      return finish(state, event.stepId, { kind: 'done', text: event.title, detail: formatDuration(event.durationMs) });
     case 'step-failed': {
       const failure: StepFailure = { stepId: event.stepId, title: event.title, message: event.message, diagnoses: event.diagnoses, next: event.next };
       const first = event.message.split('\n')[0] ?? event.message;

@@ -192,11 +192,11 @@ class SimCluster implements Pick<Cluster, 'target' | 'canI' | 'apply' | 'liveAnn
     this.clock.advance(ms);
   }
 
-  /** A helm or kubectl run: its command line is reported when it ends, as the real call does. */
+  /** A helm or kubectl run: its command line is reported when it starts, as the real call does. */
   private async call(tool: 'helm' | 'kubectl', args: readonly string[], hooks: CallHooks, costMs: number): Promise<string> {
-    await this.wait(costMs);
     const commandLine = printableCommandLine(tool, tool === 'helm' ? helmArgs(this.target, args) : kubectlArgs(this.target, args), this.redactor);
     hooks.onCommand?.(commandLine);
+    await this.wait(costMs);
     return commandLine;
   }
 
