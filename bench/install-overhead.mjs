@@ -2,8 +2,10 @@
 // Wall time of a full install against the simulation, divided by that of a
 // plain shell script making the same helm/kubectl calls in sequence (apply the
 // namespaces, helm upgrade --install each release with --wait, rollout status).
-// Each run gets a fresh simulation. Prints both installer modes; the last line
-// is `ratio: N.NN` for the default (workspaces in parallel).
+// Each run gets a fresh simulation. Prints both installer modes and the
+// installer's peak resident memory; the last line is `ratio: N.NN` for the
+// default (workspaces in parallel). How fast a pod turning Ready is noticed
+// is measured by bench/kube-reads.mjs (the same watch the ready steps use).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,11 +38,18 @@ async function withSimulation(name, fn) {
   }
 }
 
+// Preloaded into the installer: its peak resident set size, written to stderr as it exits.
+const rssHook = join(work, 'peak-rss.cjs');
+writeFileSync(rssHook, "process.on('exit', () => process.stderr.write(`peak-rss-kib ${process.resourceUsage().maxRSS}\\n`));\n");
+const peakRss = [];
+
 function timed(label, file, args, env) {
   const start = process.hrtime.bigint();
   const r = spawnSync(file, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) throw new Error(`${label} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const rss = /peak-rss-kib (\d+)/.exec(r.stderr)?.[1];
+  if (rss) peakRss.push(Number(rss));
   return ms;
 }
 
@@ -67,13 +76,14 @@ try {
   const plain = await withSimulation('plain', (kc) => timed('plain script', 'sh', [script, kc], isolatedEnv('plain')));
   const run = (parallel) =>
     withSimulation(`installer-${parallel}`, (kc) =>
-      timed(`installer --parallel ${parallel}`, process.execPath, [bin, 'install', '--answers', answers, '--kubeconfig', kc, '--yes', '--dir', join(work, `install-${parallel}`), '--helm', helm, '--kubectl', kubectl, '--parallel', String(parallel)], isolatedEnv(`installer-${parallel}`)),
+      timed(`installer --parallel ${parallel}`, process.execPath, ['--require', rssHook, bin, 'install', '--answers', answers, '--kubeconfig', kc, '--yes', '--dir', join(work, `install-${parallel}`), '--helm', helm, '--kubectl', kubectl, '--parallel', String(parallel)], isolatedEnv(`installer-${parallel}`)),
     );
   const sequential = await run(1);
   const parallel = await run(2);
   console.log(`plain script (same helm/kubectl calls in sequence): ${(plain / 1000).toFixed(2)} s`);
   console.log(`installer, one workspace at a time:                 ${(sequential / 1000).toFixed(2)} s  ratio ${(sequential / plain).toFixed(2)}`);
   console.log(`installer, workspaces in parallel (default):        ${(parallel / 1000).toFixed(2)} s  ratio ${(parallel / plain).toFixed(2)}`);
+  console.log(`installer peak resident memory: ${(Math.max(...peakRss) / 1024).toFixed(0)} MiB`);
   console.log(`ratio: ${(parallel / plain).toFixed(2)}`);
 } finally {
   rmSync(work, { recursive: true, force: true });

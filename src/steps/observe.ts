@@ -4,6 +4,7 @@ import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, typ
 import { now } from '../engine/events.js';
 import type { StepContext } from '../engine/step-kind.js';
 import type { CallHooks } from '../tools/cluster.js';
+import type { NamespaceSnapshot } from '../tools/kube-objects.js';
 
 export interface Watch {
   readonly namespace: string;
@@ -15,9 +16,13 @@ export interface Watch {
   readonly since?: Date;
 }
 
-/** Emits readiness, new warnings and diagnoses for a namespace; returns the fatal ones. */
+/** Reads the namespace once, then judges it (see judge). */
 export async function observe(ctx: StepContext, watch: Watch, hooks: CallHooks): Promise<{ fatal: Diagnosis[]; ready: boolean }> {
-  const snap = await ctx.cluster.snapshot(watch.namespace, hooks);
+  return judge(ctx, watch, await ctx.cluster.snapshot(watch.namespace, hooks));
+}
+
+/** Emits readiness, new warnings and diagnoses for a namespace snapshot; returns the fatal ones. */
+export function judge(ctx: StepContext, watch: Watch, snap: NamespaceSnapshot): { fatal: Diagnosis[]; ready: boolean } {
   const mine = snap.deployments.filter((d) => watch.deployments.includes(d.metadata?.name ?? ''));
   ctx.emit({ type: 'resource-status', at: now(), stepId: ctx.step.id, resources: mine.map((d) => ({ name: d.metadata?.name ?? '?', text: deploymentStatus(d).text, ready: deploymentReady(d) })) });
   for (const w of warningLines(snap)) {

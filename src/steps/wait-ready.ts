@@ -4,25 +4,41 @@ import type { ActionOf } from '../plan/steps.js';
 import { now } from '../engine/events.js';
 import { Interrupted, sleep, StepFailure, type StepContext, type StepKind } from '../engine/step-kind.js';
 import { checkHealth } from '../tools/health.js';
-import { observe } from './observe.js';
+import type { NamespaceSnapshot } from '../tools/kube-objects.js';
+import { judge } from './observe.js';
 
 type Action = ActionOf<'wait-ready'>;
 
+/**
+ * Watches the namespace (no polling) until the deployments are ready, a
+ * diagnosis says waiting is pointless, or the time is up: a pod turning Ready
+ * is noticed as soon as the API server says so.
+ */
 async function waitReady(a: Action, ctx: StepContext): Promise<void> {
-  const until = Date.now() + ctx.settings.readyTimeoutMs;
   const watch = { namespace: a.namespace, deployments: a.deployments, migrationJobs: new Set<string>(), seenWarnings: new Set<string>() };
-  for (;;) {
-    // The JSON of every read is no output worth showing or logging line by line.
-    const { fatal, ready } = await observe(ctx, watch, { ...ctx.hooks, onLine: undefined });
-    if (ready) return;
-    if (fatal.length > 0) throw new StepFailure(`${fatal[0]?.summary ?? 'not ready'}`, fatal[0]?.next ?? [], fatal);
-    if (Date.now() > until) {
-      throw new StepFailure(`${a.deployments.join(', ')} in ${a.namespace} did not become ready within ${Math.round(ctx.settings.readyTimeoutMs / 1000)}s`, [
-        `kubectl -n ${a.namespace} get pods; kubectl -n ${a.namespace} describe deployment ${a.deployments[0] ?? ''}`,
-      ]);
-    }
-    await sleep(ctx.settings.watchIntervalMs, ctx.signal);
-    if (ctx.signal.aborted) throw new Interrupted();
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(new StepFailure(`${a.deployments.join(', ')} in ${a.namespace} did not become ready within ${Math.round(ctx.settings.readyTimeoutMs / 1000)}s`, [
+          `kubectl -n ${a.namespace} get pods; kubectl -n ${a.namespace} describe deployment ${a.deployments[0] ?? ''}`,
+        ]));
+      }, ctx.settings.readyTimeoutMs);
+      stop.signal.addEventListener('abort', () => reject(new Interrupted()), { once: true });
+      const onChange = (snap: NamespaceSnapshot): void => {
+        const { fatal, ready } = judge(ctx, watch, snap);
+        if (ready) resolve();
+        else if (fatal.length > 0) reject(new StepFailure(`${fatal[0]?.summary ?? 'not ready'}`, fatal[0]?.next ?? [], fatal));
+      };
+      ctx.cluster.watchNamespace(a.namespace, onChange, { ...ctx.hooks, signal: stop.signal }).catch(reject);
+    });
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onAbort);
+    stop.abort();
   }
 }
 

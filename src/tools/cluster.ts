@@ -200,6 +200,15 @@ export class Cluster {
     if (result.exitCode !== 0) this.fail(`removing the stuck revision ${revision} of release ${release}`, result);
   }
 
+  /**
+   * Watches a namespace: `onChange` gets a fresh snapshot once everything is
+   * listed and after every change, until `signal` aborts. Passing outages are
+   * ridden out inside (reported through onRetry); a denial ends it with an error.
+   */
+  watchNamespace(namespace: string, onChange: (snapshot: NamespaceSnapshot) => void, hooks: CallHooks & { signal: AbortSignal }): Promise<void> {
+    return this.api.watchNamespace(namespace, onChange, hooks.signal, (error) => hooks.onRetry?.(0, transientReasonId(error), 0));
+  }
+
   /** Pods, jobs, deployments, events, secret names and log tails of a namespace, for diagnosis. */
   snapshot(namespace: string, hooks: CallHooks): Promise<NamespaceSnapshot> {
     return this.read(() => this.api.snapshot(namespace), hooks);
