@@ -107,6 +107,24 @@ export async function planFor(loaded: LoadedAnswers, o: PlanForOptions): Promise
   }
 }
 
+/** The command that continues this install: copy-pasteable, with the helm and kubectl this run used (they may not be on PATH). */
+export function resumeCommandFor(options: InstallOptions): string {
+  return shellLine('zenml-pro-installer', [
+    'install', '--answers', options.answers, '--dir', options.dir,
+    ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []),
+    ...(options.helm ? ['--helm', options.helm] : []), ...(options.kubectl ? ['--kubectl', options.kubectl] : []), '--yes',
+  ]);
+}
+
+/** Secrets for steps, by slot key, resolved before the run started. */
+export function secretLookup(prepared: Pick<Prepared, 'secrets'>): (key: string) => string {
+  return (key) => {
+    const value = prepared.secrets.get(key);
+    if (value === undefined) throw new Error(`internal: secret ${key} was not resolved before the run`);
+    return value;
+  };
+}
+
 export function toolsFrom(options: { helm?: string | undefined; kubectl?: string | undefined }): Tools {
   return { helm: options.helm ?? 'helm', kubectl: options.kubectl ?? 'kubectl' };
 }
@@ -235,12 +253,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
     };
     emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: existing !== undefined });
 
-    // Copy-pasteable: quoted, and with the helm/kubectl this run used (they may not be on PATH).
-    const resumeCommand = shellLine('zenml-pro-installer', [
-      'install', '--answers', options.answers, '--dir', options.dir,
-      ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []),
-      ...(options.helm ? ['--helm', options.helm] : []), ...(options.kubectl ? ['--kubectl', options.kubectl] : []), '--yes',
-    ]);
+    const resumeCommand = resumeCommandFor(options);
     const result = await runPlan({
       plan,
       kinds: installKinds(() => installReport(loaded.answers, dir)),
@@ -249,11 +262,7 @@ export async function installCommand(options: InstallOptions, out: Output): Prom
         identity,
         settings: { failFast: { unschedulableSeconds: Number(options.unschedulableGrace ?? 60) }, watchIntervalMs: 250, readyTimeoutMs: 120_000, health: healthOptions(loaded, options) },
         digest: prepared.digest,
-        secret: (key) => {
-          const value = prepared.secrets.get(key);
-          if (value === undefined) throw new Error(`internal: secret ${key} was not resolved before the run`);
-          return value;
-        },
+        secret: secretLookup(prepared),
         readFile: (path) => readFileSync(path, 'utf8'),
       },
       journal,

@@ -52,7 +52,7 @@ import { parse } from 'yaml';
 import { imageRepositories } from '../../../src/answers/derived.js';
 import { validateAnswers } from '../../../src/answers/load.js';
 import { loadAnswersFile, loadedFromAnswers, type LoadedAnswers } from '../../../src/commands/answers-file.js';
-import { planFor, redactorFor, type InstallOptions } from '../../../src/commands/install.js';
+import { planFor, redactorFor, resumeCommandFor, secretLookup, type InstallOptions } from '../../../src/commands/install.js';
 import type { Prepared } from '../../../src/commands/prepare.js';
 import { diagnose, type Diagnosis } from '../../../src/engine/diagnose.js';
 import { now, type EngineEvent } from '../../../src/engine/events.js';
@@ -65,7 +65,7 @@ import { canonicalJson, sha256 } from '../../../src/plan/install-plan.js';
 import type { ActionOf, Plan } from '../../../src/plan/steps.js';
 import { installKinds } from '../../../src/steps/index.js';
 import { observe } from '../../../src/steps/observe.js';
-import { helmArgs, kubectlArgs, shellLine, type Target } from '../../../src/tools/argv.js';
+import { helmArgs, kubectlArgs, type Target } from '../../../src/tools/argv.js';
 import type { CallHooks, Cluster, ClusterFacts, HelmReleaseStatus } from '../../../src/tools/cluster.js';
 import { applyArgs, helmUpgradeArgs, type HelmUpgradeSpec } from '../../../src/tools/commands.js';
 import { printableCommandLine, type ToolResult } from '../../../src/tools/exec.js';
@@ -552,11 +552,7 @@ export async function recordRun(install: SimInstall, ending: Ending): Promise<Re
     const journal = turns.watch(await JournalStore.continue(journalDir, undefined, { answersDigest: sha256(canonicalJson(answers)), cluster: { context: target.context, server: IDENTITY.server, uid: IDENTITY.uid ?? '' } }, redactor));
     // From here, as src/commands/install.ts runs it.
     emit({ type: 'run-started', at: now(), context: target.context, server: IDENTITY.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: false });
-    const resumeCommand = shellLine('zenml-pro-installer', [
-      'install', '--answers', options.answers, '--dir', options.dir,
-      ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []),
-      ...(options.helm ? ['--helm', options.helm] : []), ...(options.kubectl ? ['--kubectl', options.kubectl] : []), '--yes',
-    ]);
+    const resumeCommand = resumeCommandFor(options);
     const kinds: StepKinds = { ...installKinds(() => installReport(answers, dir)), 'helm-release': helmReleaseKind(), 'wait-ready': waitReadyKind };
     const result = await runPlan({
       plan,
@@ -566,11 +562,7 @@ export async function recordRun(install: SimInstall, ending: Ending): Promise<Re
         identity: IDENTITY,
         settings: { failFast: { unschedulableSeconds: 60 }, watchIntervalMs: 250, readyTimeoutMs: 120_000 },
         digest: prepared.digest,
-        secret: (key) => {
-          const value = prepared.secrets.get(key);
-          if (value === undefined) throw new Error(`internal: secret ${key} was not resolved before the run`);
-          return value;
-        },
+        secret: secretLookup(prepared),
         readFile: (path) => readFileSync(path, 'utf8'),
       },
       journal,
