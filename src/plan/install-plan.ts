@@ -175,7 +175,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
       title: `${label} ready and healthy`,
       needs,
       mutates: false,
-      commands: [`# Kubernetes API: list pods, jobs, deployments and events in ${namespace} until ready; then GET ${healthUrl}`],
+      commands: [`# Kubernetes API (context ${inputs.target.context}): watch pods, jobs, deployments and events in ${namespace} until ready; then GET ${healthUrl}`],
       action: { type: 'wait-ready', namespace, deployments, healthUrl },
       digestOf: { namespace, deployments, host: new URL(healthUrl).hostname },
       ...(workspace ? { workspace } : {}),

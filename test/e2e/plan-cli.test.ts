@@ -20,7 +20,9 @@ test('plan --output json lists the self-hosted steps in order, pinned to the con
   expect(ids.at(-1)).toBe('report');
   const commands: string[] = plan.steps.flatMap((s: { commands: string[] }) => s.commands);
   expect(commands.length).toBeGreaterThan(5);
-  for (const c of commands) expect(c).toMatch(/--(kube-)?context prod-eu/);
+  // helm and kubectl get the context as a flag; API reads name it.
+  for (const c of commands) expect(c).toMatch(/--(kube-)?context prod-eu|^# Kubernetes API \(context prod-eu\)/);
+  expect(commands.filter((c) => c.startsWith('helm ') || c.startsWith('kubectl ')).length).toBeGreaterThan(5);
   expect(commands.find((c) => c.startsWith('helm upgrade --install zenml-pro'))).toContain('--version 0.13.0');
   expect(commands.find((c) => c.startsWith('helm upgrade --install zenml ') && c.includes('zenml-workspace-ml-prod'))).toContain('--version 0.93.2');
   // ml-prod has no enrollment values yet: the install waits there, after the control plane.
