@@ -130,12 +130,15 @@ export function toolsFrom(options: { helm?: string | undefined; kubectl?: string
 }
 
 async function confirm(question: string): Promise<boolean> {
+  // After the wizard (Ink) stdin is unreferenced: without this the process would end instead of waiting for the answer.
+  process.stdin.ref();
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(question);
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
+    process.stdin.unref();
   }
 }
 

@@ -27,6 +27,13 @@ const SEED_RAW = {
   workspaces: [{ hostname: 'ws.example.com', replicas: 2 }],
 };
 
+/**
+ * Answers that stay in effect when their question is not asked: the wizard asks
+ * for chart files only for air-gapped installs, but a chart named in the answers
+ * file is used in any scenario (the demo's local stand-in charts, a mirror).
+ */
+const ALWAYS_IN_EFFECT = new Set(['charts.controlPlane', 'charts.workspace', 'workspaces[*].chart']);
+
 let askable: ReadonlySet<string> | undefined;
 
 /**
@@ -50,6 +57,7 @@ export function askablePatterns(): ReadonlySet<string> {
       }
     }
   }
+  for (const p of ALWAYS_IN_EFFECT) found.delete(p);
   askable = found;
   return found;
 }

@@ -304,6 +304,24 @@ test('demo: a stray Enter on the review installs nothing, Install asks with the 
   }
 });
 
+test('demo (the README\'s first command, on a terminal): Install and y install from the example\'s local stand-in charts', { timeout: 120_000 }, async () => {
+  const t = await startCli(['demo'], 'demo-install');
+  try {
+    const review = await waitForFrame(t, 'the review', reviewMenu, 30_000);
+    // The plan installs the stand-in charts the example names, not the public OCI charts a jump host here cannot reach.
+    expect(review).not.toContain('oci://');
+    await choose(t, review, 'Install');
+    await waitForFrame(t, 'the install confirmation', (s) => CONFIRM.test(s));
+    await t.type('y');
+    const end = await t.waitFor('the demo to exit', (s) => /EXIT=\d+$/m.test(s), { read: 'history', timeoutMs: 90_000 });
+    expect(end, end).toMatch(/^✔ ZenML Pro is installed$/m);
+    expect(end, end).toMatch(/EXIT=0$/m);
+    expect(end).not.toContain('public.ecr.aws');
+  } finally {
+    await t.close();
+  }
+});
+
 test('install: a text field edits like a shell line (Ctrl+A/E/K/W/U, arrows, Delete, fast backspaces, a long paste); save and quit exits at once', { timeout: 60_000 }, async () => {
   const partial = scratch.path('partial', 'answers.yaml');
   mkdirSync(scratch.path('partial'), { recursive: true });

@@ -95,3 +95,16 @@ const ADVANCED_DEFAULTS = {
     ]),
   ),
 };
+
+test('charts named in the answers file stay when the wizard does not ask for them (not air-gapped): the demo installs from its local charts', () => {
+  const initial = {
+    ...baseAnswers(),
+    charts: { controlPlane: './charts/zenml-pro-0.13.0.tgz', workspace: './charts/zenml-0.93.0.tgz' },
+    workspaces: [{ ...(baseAnswers().workspaces as Record<string, unknown>[])[0], chart: './charts/zenml-0.92.0.tgz' }],
+  };
+  const state = initWizard({ initial, contexts: ['dev'], currentContext: 'dev' });
+  expect(state.data.raw.airGapped).not.toBe(true);
+  const raw = finalAnswers(state.data).raw;
+  expect(raw.charts).toEqual({ controlPlane: './charts/zenml-pro-0.13.0.tgz', workspace: './charts/zenml-0.93.0.tgz' });
+  expect(getAt(raw, ['workspaces', 0, 'chart'])).toBe('./charts/zenml-0.92.0.tgz');
+});

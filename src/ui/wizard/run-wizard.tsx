@@ -51,8 +51,7 @@ export async function runWizard(options: RunWizardOptions): Promise<WizardResult
   );
   await instance.waitUntilExit();
   const final = result ?? wizardResult(latest, 'cancel');
-  // Ink unrefs stdin when it exits (its handle may still be reading); only an install has a prompt that follows
-  // and must keep the process waiting for it. After save or cancel, a referenced stdin would keep it alive until killed.
-  if (final.action === 'install') (options.stdin ?? process.stdin).ref();
+  // Ink unrefs stdin when it exits (its handle may still be reading): whatever reads the terminal next refs it
+  // itself (install's confirmation does), so nothing after the wizard keeps the process alive by accident.
   return final;
 }
