@@ -21,6 +21,16 @@ export function workspaceFullname(w: Pick<Workspace, 'releaseName'>): string {
   return w.releaseName === 'zenml' ? 'zenml' : `${w.releaseName}-zenml`;
 }
 
+/** A chart reference that can only mean a local path (a repository chart such as `zenml/zenml` is left to helm). */
+export function isLocalChartRef(ref: string): boolean {
+  return !ref.includes('://') && (/^[./~]/.test(ref) || ref.endsWith('.tgz'));
+}
+
+/** The chart a workspace installs, and where the answers name it: its own, or the shared one. */
+export function workspaceChart(a: Pick<Answers, 'charts' | 'workspaces'>, w: Workspace): { ref: string; path: string } {
+  return w.chart ? { ref: w.chart, path: `workspaces[${a.workspaces.indexOf(w)}].chart` } : { ref: a.charts.workspace, path: 'charts.workspace' };
+}
+
 export function isPublicChartRef(ref: string): boolean {
   return /^oci:\/\/public\.ecr\.aws\//.test(ref) || /^https?:\/\//.test(ref);
 }

@@ -3,6 +3,7 @@
 // can be checked in one pass and a state copy can point at them absolutely.
 import type { Answers } from './schema.js';
 import { formatPath } from './load.js';
+import { isLocalChartRef } from './derived.js';
 import { secretSlots } from './secrets.js';
 
 export interface NamedFile {
@@ -14,11 +15,6 @@ export interface NamedFile {
   readonly file: string;
   /** A chart may be a directory or a .tgz; everything else must be a readable file. */
   readonly kind: 'file' | 'chart';
-}
-
-/** A chart reference that can only mean a local path (a repository chart such as `zenml/zenml` is left to helm). */
-function isChartPath(ref: string): boolean {
-  return !ref.includes('://') && (/^[./~]/.test(ref) || ref.endsWith('.tgz'));
 }
 
 /** The files in effect: a CA file with a public CA, or certificates with cert-manager, are not read and not listed. */
@@ -49,7 +45,7 @@ export function namedFiles(a: Answers): NamedFile[] {
     if (w.database.tls?.enabled) add(['workspaces', i, 'database', 'tls', 'caFile'], w.database.tls.caFile);
   });
   const chart = (at: readonly (string | number)[], ref: string | undefined): void => {
-    if (ref !== undefined && isChartPath(ref)) add(at, ref, 'chart');
+    if (ref !== undefined && isLocalChartRef(ref)) add(at, ref, 'chart');
   };
   if (a.controlPlane) chart(['charts', 'controlPlane'], a.charts.controlPlane);
   // A workspace's own chart (workspaces[].chart) replaces the shared one for it.

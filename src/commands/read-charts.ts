@@ -7,7 +7,8 @@ import type { Problem } from '../answers/rules.js';
 import { formatProblems } from '../answers/load.js';
 import { UserError } from '../errors.js';
 import type { ChartRead } from '../render/render.js';
-import { isRemoteChart, readLocalChart, showRemoteChart, type ChartFiles } from '../tools/chart-files.js';
+import { isLocalChartRef, workspaceChart } from '../answers/derived.js';
+import { readLocalChart, showRemoteChart, type ChartFiles } from '../tools/chart-files.js';
 
 export interface ChartsRead {
   readonly controlPlane?: ChartRead;
@@ -22,17 +23,12 @@ export interface ReadChartsOptions {
   readonly file: string;
 }
 
-/** The chart a workspace installs: its own, or the shared one. */
-export function workspaceChart(a: Answers, w: Answers['workspaces'][number]): { ref: string; path: string } {
-  return w.chart ? { ref: w.chart, path: `workspaces[${a.workspaces.indexOf(w)}].chart` } : { ref: a.charts.workspace, path: 'charts.workspace' };
-}
-
 export async function readCharts(a: Answers, options: ReadChartsOptions): Promise<ChartsRead> {
   const problems: Problem[] = [];
   const cache = new Map<string, Promise<ChartFiles | undefined>>();
 
   const read = async (ref: string, version: string, path: string, expectedName: string, versionPath: string): Promise<ChartRead> => {
-    const remote = isRemoteChart(ref);
+    const remote = !isLocalChartRef(ref);
     const location = remote ? ref : options.resolvePath(ref);
     const key = `${location}@${remote ? version : ''}`;
     let files = cache.get(key);

@@ -5,12 +5,14 @@ import {
   DEFAULT_WORKLOAD_NAMESPACE,
   controlPlaneHealthUrl,
   enrollmentMode,
+  isLocalChartRef,
   installerManagesTls,
   proUrls,
   needsPullSecret,
   registryServer,
   tlsSecretName,
   workspaceFullname,
+  workspaceChart,
   workspaceNamespace,
 } from '../answers/derived.js';
 import type { RenderedRelease } from '../render/render.js';
@@ -48,8 +50,10 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function chartRef(inputs: PlanInputs, ref: string): string {
-  return ref.includes('://') ? ref : inputs.resolvePath(ref);
+/** Where helm finds a chart: a local one resolved against the answers file, a repository or OCI one as written. */
+function chartSource(inputs: PlanInputs, ref: string): { chart: string; localChart: boolean } {
+  const localChart = isLocalChartRef(ref);
+  return { chart: localChart ? inputs.resolvePath(ref) : ref, localChart };
 }
 
 export function buildInstallPlan(inputs: PlanInputs): Plan {
@@ -140,7 +144,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     const args = helmUpgradeArgs(full);
     return add({
       id: `release:${r.id}`,
-      title: `Install or upgrade release ${spec.release} (chart ${spec.chart.includes('://') ? `${spec.chart.split('/').pop() ?? spec.chart} ${spec.version}` : (spec.chart.split('/').pop() ?? spec.chart)}) in ${spec.namespace}`,
+      title: `Install or upgrade release ${spec.release} (chart ${spec.localChart ? (spec.chart.split('/').pop() ?? spec.chart) : `${spec.chart.split('/').pop() ?? spec.chart} ${spec.version}`}) in ${spec.namespace}`,
       needs,
       mutates: true,
       commands: [helm(args)],
@@ -187,7 +191,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
   if (cp && cpRelease) {
     const ground = groundwork('control-plane', 'control plane', cp.namespace, [cp.hostname]);
     const deployments = [cp.releaseName, `${cp.releaseName}-dashboard`];
-    const rel = release(cpRelease, { release: cp.releaseName, namespace: cp.namespace, chart: chartRef(inputs, a.charts.controlPlane), version: cp.version, deployments }, ground);
+    const rel = release(cpRelease, { release: cp.releaseName, namespace: cp.namespace, ...chartSource(inputs, a.charts.controlPlane), version: cp.version, deployments }, ground);
     const last = budget(cpRelease, cp.namespace, deployments, rel);
     cpReady = ready('control-plane', 'Control plane', cp.namespace, deployments, controlPlaneHealthUrl(cp), [last.id]).id;
   }
@@ -203,7 +207,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     const wm = workloadManager(w, ns, apply);
     const rel = release(
       r,
-      { release: w.releaseName, namespace: ns, chart: chartRef(inputs, w.chart ?? a.charts.workspace), version: w.version, deployments: [fullname], migrationJob: `${fullname}-db-migration` },
+      { release: w.releaseName, namespace: ns, ...chartSource(inputs, workspaceChart(a, w).ref), version: w.version, deployments: [fullname], migrationJob: `${fullname}-db-migration` },
       [enroll.id, ...ground, ...(wm ? [wm] : [])],
       w.name,
     );

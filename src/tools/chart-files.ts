@@ -8,12 +8,6 @@ import { execa } from 'execa';
 import { t as listTar } from 'tar';
 import { parse } from 'yaml';
 
-/** Remote: an oci:// or http(s):// reference, or a repository chart such as `zenml/zenml`. */
-export function isRemoteChart(ref: string): boolean {
-  if (ref.includes('://')) return true;
-  return !/\.tgz$/.test(ref) && !/^[./~]/.test(ref) && /^[^/]+\/[^/]+$/.test(ref) && !existsSync(ref);
-}
-
 export interface ChartFiles {
   readonly name: string | undefined;
   readonly version: string | undefined;

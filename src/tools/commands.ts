@@ -8,6 +8,8 @@ export interface HelmUpgradeSpec {
   readonly chart: string;
   /** Passed as --version for repository/OCI charts; checked against Chart.yaml for local ones. */
   readonly version: string;
+  /** A chart archive or directory on this machine (no --version), not a repository or OCI reference. */
+  readonly localChart: boolean;
   readonly valuesFile: string;
   readonly timeoutSeconds: number;
 }
@@ -17,10 +19,9 @@ export const FIELD_MANAGER = 'zenml-pro-installer';
 export const applyArgs = (): string[] => ['apply', '--server-side', '--field-manager', FIELD_MANAGER, '--force-conflicts', '-f', '-'];
 
 export const helmUpgradeArgs = (spec: HelmUpgradeSpec): string[] => {
-  const local = !spec.chart.includes('://');
   return [
     'upgrade', '--install', spec.release, spec.chart, '--namespace', spec.namespace,
-    ...(local ? [] : ['--version', spec.version]),
+    ...(spec.localChart ? [] : ['--version', spec.version]),
     '--values', spec.valuesFile, '--wait', '--timeout', `${spec.timeoutSeconds}s`,
   ];
 };

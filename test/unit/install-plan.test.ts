@@ -62,6 +62,14 @@ describe('the install plan', () => {
     expect(step(plan, 'release:workspace-ml').needs).toContain('enroll:ml');
   });
 
+  test('a local chart is resolved and installed without --version; a repository or OCI chart keeps its name and gets --version', () => {
+    const { plan } = planOf((a) => { a.charts = { controlPlane: './charts/zenml-pro-0.13.0.tgz', workspace: 'zenml/zenml' }; });
+    const cp = step(plan, 'release:control-plane').commands[0] ?? '';
+    expect(cp).toContain('helm upgrade --install zenml-pro ./charts/zenml-pro-0.13.0.tgz');
+    expect(cp).not.toContain('--version');
+    expect(step(plan, 'release:workspace-ml').commands[0]).toContain('helm upgrade --install zenml zenml/zenml --namespace zenml-workspace-ml --version 0.93.0');
+  });
+
   test('with the values, the enrollment step does not wait', () => {
     const { plan } = planOf(() => undefined);
     expect(step(plan, 'enroll:ml').action).not.toHaveProperty('waiting');
