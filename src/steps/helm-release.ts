@@ -12,7 +12,7 @@ import { failedCommand, Interrupted, sleep, StepFailure, type StepContext, type 
 import { ToolError, type HelmReleaseStatus } from '../tools/cluster.js';
 import { transientFailureReason } from '../tools/exec.js';
 import { KubeApiError } from '../tools/kube-errors.js';
-import { observe } from './observe.js';
+import { watchForFailure } from './observe.js';
 
 type Action = ActionOf<'helm-release'>;
 
@@ -97,25 +97,14 @@ export function helmRelease(): StepKind<Action> {
     const watch = { namespace: spec.namespace, deployments: spec.deployments, migrationJobs, seenWarnings: new Set<string>(), since: new Date() };
     let fatal: Diagnosis[] = [];
     let helmDone = false;
-    // Stopped the moment helm returns, so no read or sleep of the watcher delays the next step.
+    // Stopped the moment helm returns, so the watch never delays the next step.
     const watchStop = new AbortController();
     helmAbort.signal.addEventListener('abort', () => watchStop.abort(), { once: true });
-    const watcher = (async () => {
-      while (!helmDone && !watchStop.signal.aborted) {
-        await sleep(ctx.settings.watchIntervalMs, watchStop.signal);
-        if (helmDone || watchStop.signal.aborted) break;
-        try {
-          const seenNow = await observe(ctx, watch, { ...ctx.hooks, signal: watchStop.signal, onCommand: undefined, onLine: undefined });
-          if (seenNow.fatal.length > 0 && !helmDone) {
-            fatal = seenNow.fatal;
-            helmAbort.abort();
-          }
-        } catch (error) {
-          if (!(error instanceof ToolError) && !(error instanceof KubeApiError)) throw error;
-          // A failed read while watching is not the step's failure; helm decides.
-        }
-      }
-    })();
+    const watcher = watchForFailure(ctx, watch, watchStop.signal, (found) => {
+      if (helmDone) return;
+      fatal = found;
+      helmAbort.abort();
+    });
     let result;
     try {
       result = await ctx.cluster.helmUpgrade(spec, { ...ctx.hooks, signal: helmAbort.signal });

@@ -3,7 +3,8 @@
 import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis } from '../engine/diagnose.js';
 import { now } from '../engine/events.js';
 import type { StepContext } from '../engine/step-kind.js';
-import type { CallHooks } from '../tools/cluster.js';
+import { ToolError } from '../tools/cluster.js';
+import { KubeApiError } from '../tools/kube-errors.js';
 import type { NamespaceSnapshot } from '../tools/kube-objects.js';
 
 export interface Watch {
@@ -16,9 +17,33 @@ export interface Watch {
   readonly since?: Date;
 }
 
-/** Reads the namespace once, then judges it (see judge). */
-export async function observe(ctx: StepContext, watch: Watch, hooks: CallHooks): Promise<{ fatal: Diagnosis[]; ready: boolean }> {
-  return judge(ctx, watch, await ctx.cluster.snapshot(watch.namespace, hooks));
+/**
+ * Watches the namespace (no polling) until `signal` aborts, judging every
+ * change; calls `onFatal` once a diagnosis says waiting on is pointless. The
+ * last snapshot is judged again every `rejudgeMs` without a read, because some
+ * diagnoses are about time (a pod unschedulable for longer than the grace).
+ * A watch that cannot be kept is not the step's failure: the caller decides.
+ */
+export async function watchForFailure(ctx: StepContext, watch: Watch, signal: AbortSignal, onFatal: (fatal: Diagnosis[]) => void): Promise<void> {
+  let last: NamespaceSnapshot | undefined;
+  let reported = false;
+  const look = (snap: NamespaceSnapshot): void => {
+    last = snap;
+    if (reported) return;
+    const { fatal } = judge(ctx, watch, snap);
+    if (fatal.length > 0) {
+      reported = true;
+      onFatal(fatal);
+    }
+  };
+  const timer = setInterval(() => last && look(last), Math.max(ctx.settings.watchIntervalMs, 1000));
+  try {
+    await ctx.cluster.watchNamespace(watch.namespace, look, { ...ctx.hooks, onCommand: undefined, onLine: undefined, signal });
+  } catch (error) {
+    if (!(error instanceof ToolError) && !(error instanceof KubeApiError)) throw error;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** Emits readiness, new warnings and diagnoses for a namespace snapshot; returns the fatal ones. */

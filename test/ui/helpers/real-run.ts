@@ -15,7 +15,7 @@
 //   journal, so every run-started/step-*/command/output-line/notice event and
 //   every field in it is the engine's; the step kinds are the install's own
 //   (`installKinds`: check-target, apply, manual-enrollment, report, ...);
-//   readiness, warnings and diagnoses come from the real `observe()` (so from
+//   readiness, warnings and diagnoses come from the real `judge()` (so from
 //   `diagnose()`, `deploymentStatus()`, `warningLines()`); command lines are
 //   made by the same functions the real Cluster uses (argv builders,
 //   `printableCommandLine`, the run's redactor); events reach the view
@@ -64,7 +64,7 @@ import { writeSupportBundle } from '../../../src/engine/support-bundle.js';
 import { canonicalJson, sha256 } from '../../../src/plan/install-plan.js';
 import type { ActionOf, Plan } from '../../../src/plan/steps.js';
 import { installKinds } from '../../../src/steps/index.js';
-import { observe } from '../../../src/steps/observe.js';
+import { judge, watchForFailure } from '../../../src/steps/observe.js';
 import { helmArgs, kubectlArgs, type Target } from '../../../src/tools/argv.js';
 import type { CallHooks, Cluster, ClusterFacts, HelmReleaseStatus } from '../../../src/tools/cluster.js';
 import { applyArgs, helmUpgradeArgs, type HelmUpgradeSpec } from '../../../src/tools/commands.js';
@@ -168,10 +168,10 @@ type HelmScript = (helm: { print: (stream: 'stdout' | 'stderr', line: string) =>
  * script. Typed against the real methods, so a change of the Cluster's
  * interface shows here.
  */
-class SimCluster implements Pick<Cluster, 'target' | 'canI' | 'apply' | 'liveAnnotations' | 'helmStatus' | 'helmUpgrade' | 'snapshot'> {
+class SimCluster implements Pick<Cluster, 'target' | 'canI' | 'apply' | 'liveAnnotations' | 'helmStatus' | 'helmUpgrade' | 'snapshot' | 'watchNamespace'> {
   readonly namespaces = new Map<string, NamespaceSnapshot>();
   readonly helmScripts = new Map<string, HelmScript>();
-  /** The watcher of the helm-release step working on a namespace. */
+  /** The namespace watch of the helm-release step working on a namespace: a look hands it the scripted snapshot. */
   readonly watchers = new Map<string, () => Promise<void>>();
 
   constructor(
@@ -253,6 +253,19 @@ class SimCluster implements Pick<Cluster, 'target' | 'canI' | 'apply' | 'liveAnn
   snapshot(namespace: string): Promise<NamespaceSnapshot> {
     return this.read(this.namespaces.get(namespace) ?? emptyNamespace(namespace));
   }
+
+  /** As the real watch: a change is handed over when the script looks; ends when the signal aborts. */
+  watchNamespace(namespace: string, onChange: (snapshot: NamespaceSnapshot) => void, hooks: CallHooks & { signal: AbortSignal }): Promise<void> {
+    this.watchers.set(namespace, async () => onChange(await this.snapshot(namespace)));
+    return new Promise((resolve) => {
+      const end = (): void => {
+        this.watchers.delete(namespace);
+        resolve();
+      };
+      if (hooks.signal.aborted) end();
+      else hooks.signal.addEventListener('abort', end, { once: true });
+    });
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -276,20 +289,19 @@ function helmReleaseKind(): StepKind<ActionOf<'helm-release'>> {
       ctx.signal.addEventListener('abort', onRunAbort, { once: true });
       const watch = { namespace: spec.namespace, deployments: spec.deployments, migrationJobs: new Set(spec.migrationJob ? [spec.migrationJob] : []), seenWarnings: new Set<string>(), since: new Date() };
       let fatal: Diagnosis[] = [];
-      // The real watcher: observe with no command or output events, abort helm on a fatal diagnosis.
-      sim.watchers.set(spec.namespace, async () => {
-        const seenNow = await observe(ctx, watch, { ...ctx.hooks, signal: helmAbort.signal, onCommand: undefined, onLine: undefined });
-        if (seenNow.fatal.length > 0) {
-          fatal = seenNow.fatal;
-          helmAbort.abort();
-        }
+      // The real watcher: abort helm on a fatal diagnosis.
+      const watchStop = new AbortController();
+      const watcher = watchForFailure(ctx, watch, watchStop.signal, (found) => {
+        fatal = found;
+        helmAbort.abort();
       });
       let result;
       try {
         result = await ctx.cluster.helmUpgrade(spec, { ...ctx.hooks, signal: helmAbort.signal });
       } finally {
-        sim.watchers.delete(spec.namespace);
+        watchStop.abort();
         ctx.signal.removeEventListener('abort', onRunAbort);
+        await watcher;
       }
       if (ctx.signal.aborted) throw new Interrupted();
       if (fatal.length > 0) {
@@ -306,7 +318,7 @@ function helmReleaseKind(): StepKind<ActionOf<'helm-release'>> {
 const waitReadyKind: StepKind<ActionOf<'wait-ready'>> = {
   async run(a, ctx) {
     const watch = { namespace: a.namespace, deployments: a.deployments, migrationJobs: new Set<string>(), seenWarnings: new Set<string>() };
-    const { ready } = await observe(ctx, watch, { ...ctx.hooks, onLine: undefined });
+    const { ready } = judge(ctx, watch, await ctx.cluster.snapshot(a.namespace, ctx.hooks));
     if (!ready) throw new Error(`the script left ${a.namespace} not ready`);
     ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `${a.healthUrl} answers 200` });
     return { health: 'healthy' };
