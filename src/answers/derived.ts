@@ -35,8 +35,23 @@ export function isPublicChartRef(ref: string): boolean {
   return /^oci:\/\/public\.ecr\.aws\//.test(ref) || /^https?:\/\//.test(ref);
 }
 
-export function enrollmentMode(w: Pick<Workspace, 'enrollment'>): 'automatic' | 'manual' {
-  return w.enrollment.mode ?? 'manual';
+/** Whether the installer holds a credential for the control-plane API (automatic enrollment needs one). */
+export function hasControlPlaneCredential(a: Pick<Answers, 'scenario' | 'controlPlane' | 'existingControlPlane'>): boolean {
+  if (a.scenario === 'self-hosted') return Boolean(a.controlPlane && (a.controlPlane.passwordAuth || a.controlPlane.apiToken));
+  return a.existingControlPlane?.apiToken !== undefined;
+}
+
+/** As written; else manual when its values are given or no credential is at hand, automatic otherwise. */
+export function enrollmentMode(a: Pick<Answers, 'scenario' | 'controlPlane' | 'existingControlPlane'>, w: Pick<Workspace, 'enrollment'>): 'automatic' | 'manual' {
+  if (w.enrollment.mode) return w.enrollment.mode;
+  const e = w.enrollment;
+  if (e.enrollmentKey !== undefined || e.workspaceId !== undefined || e.organizationId !== undefined) return 'manual';
+  return hasControlPlaneCredential(a) ? 'automatic' : 'manual';
+}
+
+/** The organization a workspace enrolls into automatically, when the answers name one. */
+export function enrollmentOrganization(a: Pick<Answers, 'organization'>, w: Pick<Workspace, 'enrollment'>): string | undefined {
+  return w.enrollment.organization ?? a.organization?.name;
 }
 
 export interface ImageRepositories {

@@ -112,6 +112,19 @@ export function crossFieldProblems(a: LooseAnswers): Problem[] {
     disruptionBudget('controlPlane', cp);
   }
 
+  // Users are local accounts of a self-hosted control plane with password logins.
+  const users = Array.isArray(a.users) ? a.users : [];
+  if (users.length > 0) {
+    if (!selfHosted) add('users', `are created on a control plane this installer deploys; for ${a.scenario ?? 'this scenario'} create them in your control plane's UI`);
+    else if (cp?.passwordAuth === false) add('users', 'local accounts need password logins: set controlPlane.passwordAuth: true, or remove users (with SSO, people log in through your identity provider)');
+    const names = new Map<string, number>();
+    users.forEach((u, i) => {
+      const first = u?.username === undefined ? undefined : names.get(u.username);
+      if (first !== undefined) add(`users[${i}].username`, `repeats users[${first}].username; each account needs its own name`);
+      else if (u?.username !== undefined) names.set(u.username, i);
+    });
+  }
+
   // Workspaces: unique names, hosts, namespaces and databases.
   const seen = { name: new Map<string, number>(), host: new Map<string, number>(), ns: new Map<string, number>(), db: new Map<string, number>() };
   const cpDb = dbKey(cp?.database, cp?.database?.type === 'postgres' ? 5432 : 3306);
@@ -160,9 +173,16 @@ export function crossFieldProblems(a: LooseAnswers): Problem[] {
       if (wm.awsBucket && wm.implementation !== 'aws') add(`${at}.workloadManager.awsBucket`, `external runner logs are an AWS workload manager feature; set implementation: aws, or remove awsBucket (implementation is ${wm.implementation ?? 'kubernetes'})`);
     }
     const e = w.enrollment;
+    const credential = selfHosted ? Boolean(cp && (cp.passwordAuth !== false || cp.apiToken)) : a.existingControlPlane?.apiToken !== undefined;
+    const manualGiven = e?.enrollmentKey !== undefined || e?.workspaceId !== undefined || e?.organizationId !== undefined;
     if (e?.mode === 'automatic') {
-      add(`${at}.enrollment.mode`, 'automatic enrollment is not available in this version of the installer; leave mode out (manual): a self-hosted install stops after the control plane is ready and says which values to copy from its UI');
-    } else if (!selfHosted) {
+      if (!credential) {
+        add(`${at}.enrollment.mode`, selfHosted
+          ? 'automatic enrollment logs in to the control plane: keep controlPlane.passwordAuth on (the admin account) or give controlPlane.apiToken (a superuser\'s access token)'
+          : 'automatic enrollment needs existingControlPlane.apiToken (a personal access token or service-account API key); without one, use mode: manual with the values from the control-plane UI');
+      }
+      if (manualGiven) add(`${at}.enrollment.mode`, 'automatic enrollment gets the workspace ID and key from the control plane: remove organizationId, workspaceId and enrollmentKey, or set mode: manual');
+    } else if (!selfHosted && (e?.mode === 'manual' || manualGiven || !credential)) {
       // A control plane elsewhere already runs: its enrollment values can be had before anything is installed.
       const fix = 'copy it from the control plane UI: Organization → New Workspace → Enroll Workspace';
       if (!e?.organizationId) add(`${at}.enrollment.organizationId`, `is required for manual enrollment: ${fix}`);

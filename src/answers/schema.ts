@@ -150,6 +150,9 @@ const controlPlane = z
     database: controlPlaneDatabase,
     passwordAuth: z.boolean().default(true).meta({ description: 'Local accounts and the reserved admin account.' }),
     adminPassword: generatableSecretRef.default({ generate: true }),
+    apiToken: secretRef
+      .optional()
+      .meta({ description: 'A personal access token or service-account API key of a superuser, for automatic enrollment when password logins are off (SSO only). Default: the admin account.' }),
     sso,
     authCookieDomain: z.string().optional().meta({ description: 'Parent domain for UI cookies, e.g. .example.com.' }),
     replicas: z.number().int().min(1).default(1),
@@ -173,8 +176,8 @@ const enrollment = z
     mode: z
       .enum(['automatic', 'manual'])
       .optional()
-      .meta({ description: 'manual (the default): paste the values the control-plane UI shows; a self-hosted install without them stops after the control plane is ready and says what to copy. automatic: through the control-plane API (not available in this version).' }),
-    organization: z.string().min(1).optional().meta({ description: 'Organization name to enroll into (automatic).' }),
+      .meta({ description: 'automatic: the installer enrolls the workspace through the control-plane API (the default when it has a credential: the admin account or controlPlane.apiToken when self-hosted, existingControlPlane.apiToken otherwise). manual: paste the values the control-plane UI shows (the default when they are given, or without a credential); a self-hosted install without them stops after the control plane is ready and says what to copy.' }),
+    organization: z.string().min(1).optional().meta({ description: 'Organization to enroll into (automatic); default the top-level organization.name, else the control plane\'s only organization.' }),
     organizationId: z.string().min(1).optional(),
     organizationName: z.string().min(1).optional(),
     workspaceId: z.string().min(1).optional(),
@@ -228,6 +231,23 @@ export const workspace = z.strictObject({
   extraValues,
 });
 
+const organization = z
+  .strictObject({
+    name: z.string().min(1).max(50).meta({ description: 'Found by name, or created, on the control plane; workspaces enroll into it unless they name another.' }),
+  })
+  .meta({ description: 'The organization workspaces enroll into (automatic enrollment).' });
+
+const user = z.strictObject({
+  username: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/, 'must start with a letter or digit and hold only letters, digits and . _ @ -')
+    .max(100)
+    .refine((u) => u !== 'admin', 'admin is the reserved account the chart creates; pick another name'),
+  email: z.email().optional(),
+  superuser: z.boolean().default(false).meta({ description: 'May manage organizations and users.' }),
+  password: generatableSecretRef.default({ generate: true }).meta({ description: 'Generated into the install directory (0600) unless given by reference.' }),
+});
+
 export const answersSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -242,11 +262,14 @@ export const answersSchema = z
     controlPlane: controlPlane.optional(),
     existingControlPlane: existingControlPlane.optional(),
     workspaces: z.array(workspace).min(1, 'needs at least one workspace'),
+    organization: organization.optional(),
+    users: z.array(user).optional().meta({ description: 'Local accounts created on the self-hosted control plane once it is ready (password logins on); each is listed in the report with how to log in.' }),
   })
   .meta({ title: 'zenml-pro-installer answers', description: 'Everything the installer needs to deploy ZenML Pro.' });
 
 export type Answers = z.output<typeof answersSchema>;
 export type AnswersInput = z.input<typeof answersSchema>;
 export type Workspace = z.output<typeof workspace>;
+export type User = z.output<typeof user>;
 export type ControlPlane = z.output<typeof controlPlane>;
 export type ExistingControlPlane = z.output<typeof existingControlPlane>;

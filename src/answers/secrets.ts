@@ -33,7 +33,9 @@ export function secretSlots(a: Answers): SecretSlot[] {
     push('controlPlane.database.password', ['controlPlane', 'database', 'password'], cp.database.password);
     push('controlPlane.adminPassword', ['controlPlane', 'adminPassword'], cp.adminPassword, { generate: 'password' });
     if (cp.sso.enabled) push('controlPlane.sso.clientSecret', ['controlPlane', 'sso', 'clientSecret'], cp.sso.clientSecret);
+    push('controlPlane.apiToken', ['controlPlane', 'apiToken'], cp.apiToken);
   }
+  (a.users ?? []).forEach((u, i) => push(`users.${u.username}.password`, ['users', i, 'password'], u.password, { generate: 'password' }));
   push('existingControlPlane.apiToken', ['existingControlPlane', 'apiToken'], a.existingControlPlane?.apiToken);
   a.workspaces.forEach((w, i) => {
     const key = `workspaces.${w.name}`;
@@ -41,7 +43,7 @@ export function secretSlots(a: Answers): SecretSlot[] {
     push(`${key}.database.password`, [...at, 'database', 'password'], w.database.password);
     push(`${key}.encryptionKey`, [...at, 'encryptionKey'], w.encryptionKey, { generate: 'hex32', hex64: true });
     push(`${key}.jwtSecretKey`, [...at, 'jwtSecretKey'], w.jwtSecretKey, { generate: 'hex32' });
-    if (enrollmentMode(w) === 'manual') push(`${key}.enrollment.enrollmentKey`, [...at, 'enrollment', 'enrollmentKey'], w.enrollment.enrollmentKey);
+    if (enrollmentMode(a, w) === 'manual') push(`${key}.enrollment.enrollmentKey`, [...at, 'enrollment', 'enrollmentKey'], w.enrollment.enrollmentKey);
   });
   return slots;
 }

@@ -2,11 +2,10 @@
 // stand-in charts and the real helm and kubectl from .tools/bin. Nothing
 // outside a temporary folder is touched; the simulation stops at the end.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { ExitCode, UserError } from '../errors.js';
 import { startSimulation } from '../sim/simulation.js';
 import type { Output } from './output.js';
@@ -19,11 +18,6 @@ function packageRoot(): string {
     dir = dirname(dir);
   }
   throw new UserError('the demo runs from a clone of the installer repository (it needs examples/ and .tools/)');
-}
-
-function hostsOf(raw: unknown): string[] {
-  const a = (raw ?? {}) as { controlPlane?: { hostname?: string }; workspaces?: { hostname?: string }[] };
-  return [a.controlPlane?.hostname, ...(a.workspaces ?? []).map((w) => w.hostname)].filter((h): h is string => typeof h === 'string');
 }
 
 export interface DemoOptions {
@@ -61,10 +55,8 @@ export async function demoCommand(options: DemoOptions, out: Output): Promise<nu
     const home = join(work, 'home');
     const env = { ...process.env, HOME: home, KUBECACHEDIR: join(home, '.kube', 'cache'), HELM_CACHE_HOME: join(home, 'helm-cache'), HELM_CONFIG_HOME: join(home, 'helm-config'), HELM_DATA_HOME: join(home, 'helm-data') };
     const bin = join(root, 'bin', 'zenml-pro-installer.js');
-    // The simulated control plane answers /health for every simulated host, as an ingress would.
-    const hosts = hostsOf(parse(readFileSync(answersFile, 'utf8')));
-    const resolve = hosts.flatMap((h) => ['--resolve', `${h}=127.0.0.1:${sim.controlPlane.port}`]);
-    const args = [bin, 'install', '--answers', answersFile, '--kubeconfig', sim.info.kubeconfig, '--yes', '--dir', dir, '--helm', helm, '--kubectl', kubectl, '--ca-file', sim.info.caFile, ...resolve];
+    // No DNS for the simulated hosts: health goes through the address the simulated ingresses publish, trusting the simulation's CA.
+    const args = [bin, 'install', '--answers', answersFile, '--kubeconfig', sim.info.kubeconfig, '--yes', '--dir', dir, '--helm', helm, '--kubectl', kubectl, '--ca-file', sim.info.caFile];
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, args, { stdio: 'inherit', env });
       child.on('exit', (c, signal) => resolve(c ?? (signal ? ExitCode.interrupted : ExitCode.stepFailed)));

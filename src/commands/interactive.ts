@@ -11,7 +11,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { runWizard } from '../ui/wizard/run-wizard.js';
 import type { PreviewResult } from '../wizard/result.js';
 import { loadedFromAnswers } from './answers-file.js';
-import { planFor, redactorFor } from './install.js';
+import { planFor, redactorFor } from './planned.js';
 import { planText } from './plan.js';
 import { readKubeconfig } from './target.js';
 

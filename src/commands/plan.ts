@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Output } from './output.js';
 import { loadAnswersFile } from './answers-file.js';
-import { planFor } from './install.js';
+import { planFor } from './planned.js';
 import { resolveTarget } from './target.js';
 import type { Plan } from '../plan/steps.js';
 import { rootFallbackNotes } from '../render/render.js';

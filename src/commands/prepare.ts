@@ -11,6 +11,7 @@ import { UserError } from '../errors.js';
 import { renderReleases, type RenderedRelease } from '../render/render.js';
 import { templates } from '../render/templates.js';
 import type { Enrollment } from '../render/values.js';
+import { keptEnrollment } from '../steps/enroll-workspace.js';
 import { readCharts } from './read-charts.js';
 import { GeneratedSecretsStore } from '../engine/generated-secrets.js';
 import { INSTALLER_VERSION } from '../version.js';
@@ -23,6 +24,8 @@ export interface Prepared {
   readonly generated: GeneratedSecretsStore;
   /** Keyed digest (HMAC with the install directory's own key): digests of secret material reveal nothing. */
   readonly digest: (data: string) => string;
+  /** The releases again, with the automatic enrollments kept by now (an enrollment step kept one since). */
+  readonly render: () => RenderedRelease[];
 }
 
 const DIGEST_KEY = 'installer.digestKey';
@@ -44,7 +47,6 @@ export async function writeValues(dir: string, releases: readonly RenderedReleas
 export interface PrepareOptions {
   readonly dir: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly enrollments?: ReadonlyMap<string, Enrollment>;
   /** Keep newly generated secrets on disk (false for read-only commands such as `plan`). */
   readonly persist?: boolean;
   /** helm used to read remote charts (`helm show`); without it they are not read. */
@@ -71,20 +73,26 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
   const key = digestKey;
   if (options.persist !== false) await generated.save();
 
-  let releases: RenderedRelease[];
-  try {
-    releases = renderReleases({
-      answers,
-      secrets: resolved.values,
-      readFile,
-      templates,
-      version: INSTALLER_VERSION,
-      ...(charts.controlPlane ? { controlPlaneChart: charts.controlPlane } : {}),
-      workspaceCharts: charts.workspaces,
-      ...(options.enrollments ? { enrollments: options.enrollments } : {}),
-    });
-  } catch (error) {
-    throw unreadableNamedFile(error, loaded.file) ?? error;
-  }
-  return { secrets: resolved.values, releases, createdSecrets: resolved.created, generated, digest: (data) => createHmac('sha256', key).update(data).digest('hex') };
+  const render = (): RenderedRelease[] => {
+    const enrollments = new Map<string, Enrollment>();
+    for (const w of answers.workspaces) {
+      const kept = keptEnrollment(generated, w.name);
+      if (kept) enrollments.set(w.name, kept);
+    }
+    try {
+      return renderReleases({
+        answers,
+        secrets: resolved.values,
+        readFile,
+        templates,
+        version: INSTALLER_VERSION,
+        ...(charts.controlPlane ? { controlPlaneChart: charts.controlPlane } : {}),
+        workspaceCharts: charts.workspaces,
+        enrollments,
+      });
+    } catch (error) {
+      throw unreadableNamedFile(error, loaded.file) ?? error;
+    }
+  };
+  return { secrets: resolved.values, releases: render(), createdSecrets: resolved.created, generated, digest: (data) => createHmac('sha256', key).update(data).digest('hex'), render };
 }

@@ -1,17 +1,10 @@
 // `sim`: runs the simulated cluster in the foreground for a demo or a rehearsal,
 // and prints the exact `install` command that installs into it.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { startSimulation, type Simulation } from '../sim/simulation.js';
 import { shellLine } from '../tools/argv.js';
 import type { Output } from './output.js';
-
-/** The hosts an answers file names: the health checks reach them at the simulated control plane. */
-function hostsOf(file: string): string[] {
-  const a = (parse(readFileSync(file, 'utf8')) ?? {}) as { controlPlane?: { hostname?: unknown }; workspaces?: { hostname?: unknown }[] };
-  return [a.controlPlane?.hostname, ...(Array.isArray(a.workspaces) ? a.workspaces.map((w) => w?.hostname) : [])].filter((h): h is string => typeof h === 'string');
-}
 
 /**
  * `install` into this simulation, as this installer was started (node and its
@@ -23,12 +16,11 @@ function installCommandFor(sim: Simulation, out: string): string {
   const root = dirname(dirname(script));
   const answers = join(root, 'examples', 'sim.yaml');
   const tool = (name: string): string[] => (existsSync(join(root, '.tools', 'bin', name)) ? [`--${name}`, join(root, '.tools', 'bin', name)] : []);
-  const hosts = existsSync(answers) ? hostsOf(answers) : [];
   return shellLine(process.execPath, [
     script, 'install', '--answers', existsSync(answers) ? answers : '<your-answers.yaml>',
     '--kubeconfig', sim.info.kubeconfig, '--dir', join(out, 'install'), ...tool('helm'), ...tool('kubectl'),
-    // The health checks trust the simulation's CA and reach every host at its control plane, as an ingress would.
-    '--ca-file', sim.info.caFile, ...hosts.flatMap((h) => ['--resolve', `${h}=127.0.0.1:${sim.controlPlane.port}`]), '--yes',
+    // The health checks trust the simulation's CA and reach every host at the address its ingresses publish.
+    '--ca-file', sim.info.caFile, '--yes',
   ]);
 }
 

@@ -2,14 +2,10 @@
 // the Ink view, the plain line renderer, the NDJSON renderer and the debug
 // log all subscribe to the same events.
 import type { Diagnosis } from './diagnose.js';
+import type { RunOutcome } from './states.js';
+import type { FailedCommand } from '../tools/external-error.js';
 
-/** The external command a failure came from, for readers of the event stream. */
-export interface FailedCommand {
-  readonly commandLine: string;
-  readonly exitCode: number | null;
-  /** The last lines of its stderr (or stdout), scrubbed by the event renderers like every event. */
-  readonly outputTail: string;
-}
+export type { FailedCommand } from '../tools/external-error.js';
 
 export type EngineEvent =
   | { readonly type: 'run-started'; readonly at: string; readonly context: string; readonly server: string; readonly namespaces: readonly string[]; readonly steps: number; readonly resumed: boolean }
@@ -34,7 +30,7 @@ export type EngineEvent =
   | { readonly type: 'warning-event'; readonly at: string; readonly stepId: string; readonly line: string }
   | { readonly type: 'notice'; readonly at: string; readonly stepId?: string; readonly message: string }
   | { readonly type: 'retry'; readonly at: string; readonly stepId: string; readonly attempt: number; readonly reason: string; readonly delayMs: number }
-  | { readonly type: 'run-finished'; readonly at: string; readonly outcome: 'done' | 'up-to-date' | 'failed' | 'interrupted' | 'waiting'; readonly report?: readonly string[]; readonly supportBundle?: string; readonly resumeCommand?: string };
+  | { readonly type: 'run-finished'; readonly at: string; readonly outcome: RunOutcome; readonly report?: readonly string[]; readonly supportBundle?: string; readonly resumeCommand?: string };
 
 export type EventSink = (event: EngineEvent) => void;
 

@@ -42,6 +42,12 @@ export class GeneratedSecretsStore {
     this.dirty = true;
   }
 
+  /** A secret obtained from outside (an enrollment key): replaced only when it is obtained anew (--re-enroll). */
+  record(key: string, value: string): void {
+    this.values.set(key, value);
+    this.dirty = true;
+  }
+
   all(): ReadonlyMap<string, string> {
     return this.values;
   }

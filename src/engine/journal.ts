@@ -7,12 +7,13 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.js';
+import { JOURNAL_STEP_STATES } from './states.js';
 import type { Redactor } from '../tools/redact.js';
 
 export const JOURNAL_FILE = 'journal.json';
 export const JOURNAL_SCHEMA_VERSION = 1;
 
-const stepStateSchema = z.enum(['pending', 'running', 'done', 'failed', 'interrupted']);
+const stepStateSchema = z.enum(JOURNAL_STEP_STATES);
 
 const stepErrorSchema = z.object({ message: z.string(), hint: z.string().optional() });
 
@@ -43,7 +44,6 @@ const journalSchema = z.object({
   steps: z.record(z.string(), stepRecordSchema),
 });
 
-export type StepState = z.infer<typeof stepStateSchema>;
 export type StepError = z.infer<typeof stepErrorSchema>;
 export type StepRecord = z.infer<typeof stepRecordSchema>;
 export type ClusterIdentity = z.infer<typeof clusterIdentitySchema>;

@@ -1,10 +1,20 @@
 // Event renderers that need no terminal: plain timestamped lines (CI, pipes)
 // and NDJSON (--output json). The Ink view lives in src/ui.
 import type { EngineEvent } from './events.js';
+import type { RunOutcome } from './states.js';
 
 const clock = (iso: string): string => iso.slice(11, 19);
 
 /** One or more plain lines for an event, or none (output lines go to the debug log only). */
+const OUTCOME_LINES: Readonly<Record<RunOutcome, string>> = {
+  'up-to-date': 'up to date: the cluster already matches the answers; nothing was changed',
+  done: 'install finished',
+  interrupted: 'interrupted',
+  waiting: 'paused: waiting for enrollment values (see above); everything that does not need them is in place',
+  failed: 'install failed',
+  blocked: 'install stopped at a check',
+};
+
 export function plainLines(e: EngineEvent): string[] {
   switch (e.type) {
     case 'run-started':
@@ -37,16 +47,7 @@ export function plainLines(e: EngineEvent): string[] {
     case 'retry':
       return [`${clock(e.at)}   retrying after a transient error (${e.reason}), attempt ${e.attempt + 1} in ${(e.delayMs / 1000).toFixed(1)}s`];
     case 'run-finished': {
-      const head =
-        e.outcome === 'up-to-date'
-          ? 'up to date: the cluster already matches the answers; nothing was changed'
-          : e.outcome === 'done'
-            ? 'install finished'
-            : e.outcome === 'interrupted'
-              ? 'interrupted'
-              : e.outcome === 'waiting'
-                ? 'paused: waiting for enrollment values (see above); everything that does not need them is in place'
-                : 'install failed';
+      const head = OUTCOME_LINES[e.outcome];
       return [
         `${clock(e.at)} ${head}`,
         ...(e.report ?? []).map((l) => `  ${l}`),

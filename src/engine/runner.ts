@@ -4,12 +4,11 @@
 // state change as an event. What a step does is its kind's business
 // (step-kind.ts); the command hands the kinds in.
 import type { Plan, Step, StepAction } from '../plan/steps.js';
-import { UserError } from '../errors.js';
-import { ToolError } from '../tools/cluster.js';
-import { KubeApiError } from '../tools/kube-errors.js';
-import { now, type EventSink } from './events.js';
+import { now, type EngineEvent, type EventSink } from './events.js';
+import { describeFailure } from './failures.js';
 import type { JournalStore } from './journal.js';
-import { failedCommand, Interrupted, StepFailure, Waiting, type RunContext, type StepContext, type StepKind, type StepKinds } from './step-kind.js';
+import { isSettled, type RunOutcome, type StepState } from './states.js';
+import { Interrupted, StepFailure, Waiting, type RunContext, type StepContext, type StepKind, type StepKinds } from './step-kind.js';
 
 export interface RunnerOptions {
   readonly plan: Plan;
@@ -22,8 +21,6 @@ export interface RunnerOptions {
   readonly parallel: number;
 }
 
-export type RunOutcome = 'done' | 'up-to-date' | 'failed' | 'interrupted' | 'blocked' | 'waiting';
-
 export interface RunResult {
   readonly outcome: RunOutcome;
   readonly failedStep?: string;
@@ -34,13 +31,15 @@ export interface RunResult {
   readonly outputs: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
-const UNRELIABLE = 'the API server did not answer reliably; check the connection and run the installer again';
-
-type State = 'pending' | 'running' | 'ok' | 'failed' | 'waiting';
+/** A step's error as the failure it reports; what only the operator can fix (a missing `ps`) blocks. */
+function stepFailureOf(error: unknown): StepFailure {
+  const f = describeFailure(error);
+  return new StepFailure(f.message, f.hints, [], f.family === 'user', f.command);
+}
 
 export async function runPlan(o: RunnerOptions): Promise<RunResult> {
   const { plan, journal, emit } = o;
-  const state = new Map<string, State>(plan.steps.map((s) => [s.id, 'pending']));
+  const state = new Map<string, StepState>(plan.steps.map((s) => [s.id, 'pending']));
   const outputs = new Map<string, Readonly<Record<string, string>>>();
   const waiting: { stepId: string; instructions: readonly string[] }[] = [];
   let mutated = false;
@@ -60,7 +59,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     },
   });
 
-  const execute = async (step: Step): Promise<void> => {
+  const execute = async (step: Step): Promise<StepState> => {
     const kind = o.kinds[step.action.type] as StepKind<StepAction>;
     const ctx = contextFor(step);
     const started = Date.now();
@@ -73,7 +72,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
       }
       outputs.set(step.id, journal.step(step.id)?.outputs ?? {});
       emit({ type: 'step-skipped', at: now(), stepId: step.id, title: step.title, reason: verified });
-      return;
+      return 'verified';
     }
     const deadline = step.action.type === 'helm-release' ? new Date(Date.now() + step.action.spec.timeoutSeconds * 1000).toISOString() : undefined;
     emit({ type: 'step-started', at: now(), stepId: step.id, title: step.title, ...(deadline ? { deadline } : {}) });
@@ -84,13 +83,13 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     await journal.markDone(step.id, recorded);
     outputs.set(step.id, recorded);
     emit({ type: 'step-done', at: now(), stepId: step.id, title: step.title, durationMs: Date.now() - started });
+    return 'done';
   };
 
   const runOne = async (step: Step): Promise<void> => {
     state.set(step.id, 'running');
     try {
-      await execute(step);
-      state.set(step.id, 'ok');
+      state.set(step.id, await execute(step));
     } catch (error) {
       if (error instanceof Waiting) {
         // Nothing happened: the journal keeps the step pending, and a re-run with the values goes on from here.
@@ -99,24 +98,15 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
         emit({ type: 'step-waiting', at: now(), stepId: step.id, title: step.title, instructions: error.instructions });
         return;
       }
-      state.set(step.id, 'failed');
       if (error instanceof Interrupted || o.signal.aborted) {
+        state.set(step.id, 'interrupted');
         interruptedAt ??= step;
         await journal.markInterrupted(step.id, 'interrupted (Ctrl+C or SIGTERM)');
         emit({ type: 'notice', at: now(), stepId: step.id, message: `${step.title}: interrupted; the next install picks it up here` });
         return;
       }
-      const failed =
-        error instanceof StepFailure
-          ? error
-          : error instanceof UserError
-            ? // Something only the operator can fix (a missing `ps`): a check that blocks, with its hints.
-              new StepFailure(error.message, error.hints, [], true)
-          : error instanceof ToolError
-            ? new StepFailure(error.message, error.transient ? [UNRELIABLE] : [], [], false, failedCommand(error.result))
-            : error instanceof KubeApiError
-              ? new StepFailure(error.message, error.transient ? [UNRELIABLE] : [])
-            : new StepFailure(error instanceof Error ? error.message : String(error));
+      const failed = error instanceof StepFailure ? error : stepFailureOf(error);
+      state.set(step.id, 'failed');
       failure ??= { step, error: failed };
       await journal.markFailed(step.id, { message: failed.message, ...(failed.next[0] ? { hint: failed.next.join('\n') } : {}) });
       emit({ type: 'step-failed', at: now(), stepId: step.id, title: step.title, message: failed.message, diagnoses: failed.diagnoses, next: failed.next, ...(failed.command ? { command: failed.command } : {}) });
@@ -125,7 +115,7 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
 
   // Start every step whose needs are met, at most `parallel` at once.
   const running = new Map<string, Promise<void>>();
-  const needsMet = (s: Step): boolean => s.needs.every((n) => state.get(n) === 'ok');
+  const needsMet = (s: Step): boolean => s.needs.every((n) => isSettled(state.get(n)));
   for (;;) {
     if (!failure && !interruptedAt && !o.signal.aborted) {
       for (const step of plan.steps) {
@@ -146,7 +136,16 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
   }
   if (failure) return { outcome: failure.error.blocked ? 'blocked' : 'failed', failedStep: failure.step.id, message: failure.error.message, outputs };
   if (waiting.length > 0) return { outcome: 'waiting', waiting, outputs };
-  const pendingLeft = plan.steps.filter((s) => state.get(s.id) !== 'ok');
+  const pendingLeft = plan.steps.filter((s) => !isSettled(state.get(s.id)));
   if (pendingLeft.length > 0) return { outcome: 'failed', failedStep: pendingLeft[0]?.id, message: `steps not run: ${pendingLeft.map((s) => s.id).join(', ')}`, outputs };
   return { outcome: mutated ? 'done' : 'up-to-date', outputs };
+}
+
+/** How the run ended, as the event every renderer closes with: the report when all is in place, else how to go on. */
+export function runFinishedEvent(result: RunResult, end: { readonly resumeCommand: string; readonly supportBundle?: string }): EngineEvent {
+  if (result.outcome === 'done' || result.outcome === 'up-to-date') {
+    const report = result.outputs.get('report')?.report;
+    return { type: 'run-finished', at: now(), outcome: result.outcome, ...(report !== undefined ? { report: report.split('\n') } : {}) };
+  }
+  return { type: 'run-finished', at: now(), outcome: result.outcome, resumeCommand: end.resumeCommand, ...(end.supportBundle ? { supportBundle: end.supportBundle } : {}) };
 }

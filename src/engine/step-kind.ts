@@ -2,7 +2,7 @@
 // one module (src/steps/) that knows how to check whether its result is
 // already on the cluster (`probe`) and how to produce it (`run`); the runner
 // knows none of them, so a new capability is a new kind, not a new engine.
-import type { Step, StepAction } from '../plan/steps.js';
+import type { ReleaseSpec, Step, StepAction } from '../plan/steps.js';
 import type { CallHooks, Cluster, ClusterFacts } from '../tools/cluster.js';
 import type { HealthOptions } from '../tools/health.js';
 import type { Diagnosis, FailFastPolicy } from './diagnose.js';
@@ -17,6 +17,15 @@ export interface RunSettings {
   readonly readyTimeoutMs: number;
   /** How /health is reached: address overrides (rehearsals) and extra CA certificates. */
   readonly health?: HealthOptions;
+  /** Workspaces the operator asked to enroll anew (--re-enroll). */
+  readonly reEnroll?: ReadonlySet<string>;
+}
+
+/** Secrets a run obtains (an enrollment key is shown once): kept in the install directory, 0600. */
+export interface KeptSecrets {
+  get(key: string): string | undefined;
+  /** Persisted together in one atomic write, and known to the redactor, before it returns. */
+  put(values: Readonly<Record<string, string>>): Promise<void>;
 }
 
 /** What every step gets from the run: tools, secrets resolved at run time, earlier steps' outputs. */
@@ -35,6 +44,13 @@ export interface RunContext {
   readonly readFile: (path: string) => string;
   /** What an earlier step recorded in the journal. */
   readonly outputsOf: (stepId: string) => Readonly<Record<string, string>> | undefined;
+  readonly kept: KeptSecrets;
+  /**
+   * Writes a release's values file as it must be now and returns the keyed
+   * digest of those values: the plan's, or, for a workspace enrolled by an
+   * earlier step, completed with its enrollment.
+   */
+  readonly releaseValues: (spec: ReleaseSpec) => Promise<string>;
 }
 
 /** The context of one step: the run's, plus hooks that turn its commands into events. */
@@ -67,11 +83,6 @@ export class StepFailure extends Error {
     super(message);
     this.name = 'StepFailure';
   }
-}
-
-/** What to tell about a finished external command that failed. */
-export function failedCommand(result: { commandLine: string; exitCode: number | undefined; stdout: string; stderr: string }): FailedCommand {
-  return { commandLine: result.commandLine, exitCode: result.exitCode ?? null, outputTail: (result.stderr || result.stdout).trim().split('\n').slice(-6).join('\n') };
 }
 
 /** A step needs something only the operator can give; the run goes on without what depends on it. */

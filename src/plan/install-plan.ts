@@ -5,6 +5,7 @@ import {
   DEFAULT_WORKLOAD_NAMESPACE,
   controlPlaneHealthUrl,
   enrollmentMode,
+  enrollmentOrganization,
   isLocalChartRef,
   installerManagesTls,
   proUrls,
@@ -19,7 +20,7 @@ import type { RenderedRelease } from '../render/render.js';
 import { helmArgs, kubectlArgs, shellLine } from '../tools/argv.js';
 import { applyArgs, helmUpgradeArgs } from '../tools/commands.js';
 import { describeManifest, disruptionBudgetName, namespaceManifest, workloadManagerManifests } from './manifests.js';
-import type { Manifest, Plan, ReleaseSpec, Step, Target } from './steps.js';
+import type { ControlPlaneAccess, Manifest, Plan, ReleaseSpec, Step, Target } from './steps.js';
 
 export const HELM_TIMEOUT_SECONDS = 600;
 
@@ -196,18 +197,53 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     cpReady = ready('control-plane', 'Control plane', cp.namespace, deployments, controlPlaneHealthUrl(cp), [last.id]).id;
   }
 
+  // The control-plane API, for automatic enrollment and users: reached once the control plane is ready (self-hosted).
+  const apiAfter = cpReady ?? target.id;
+  const access = controlPlaneAccess(a, cpReady);
+  const users = a.scenario === 'self-hosted' ? (a.users ?? []) : [];
+  if (users.length > 0) {
+    const planned = users.map((u) => ({ username: u.username, ...(u.email ? { email: u.email } : {}), superuser: u.superuser, passwordKey: `users.${u.username}.password` }));
+    add({
+      id: 'users',
+      title: `Users on the control plane: ${planned.map((u) => u.username).join(', ')} (created when missing)`,
+      needs: [apiAfter],
+      mutates: true,
+      commands: planned.map((u) => `# ${access.apiUrl}: GET /users?username=${u.username}; POST /users (${u.superuser ? 'superuser' : 'user'}) when missing`),
+      action: { type: 'users', access, users: planned },
+      digestOf: { access, planned, passwords: planned.map((u) => inputs.secrets.get(u.passwordKey)) },
+    });
+  }
+  const organizationSteps = new Map<string, string>();
+  const organizationStep = (name: string | undefined): string => {
+    const id = name ? `organization:${name}` : 'organization';
+    if (!organizationSteps.has(id)) {
+      add({
+        id,
+        title: name ? `Organization ${name} on the control plane (found or created)` : 'The control plane\'s organization (its only one, or a new one named default)',
+        needs: [apiAfter],
+        mutates: true,
+        commands: [`# ${access.apiUrl}: GET /organizations; POST /organizations when missing`],
+        action: { type: 'organization', access, ...(name ? { name } : {}) },
+        digestOf: { access, name },
+      });
+      organizationSteps.set(id, id);
+    }
+    return id;
+  };
+
   for (const w of a.workspaces) {
     const r = inputs.releases.find((x) => x.id === `workspace-${w.name}`);
     if (!r) continue;
     const ns = workspaceNamespace(w);
     const fullname = workspaceFullname(w);
-    const enroll = enrollStep(inputs, w, cpReady);
-    steps.push(enroll);
+    const automatic = enrollmentMode(a, w) === 'automatic';
+    const enroll = automatic ? automaticEnrollStep(w, organizationStep(enrollmentOrganization(a, w))) : enrollStep(inputs, w, cpReady);
+    if (!automatic) steps.push(enroll);
     const ground = groundwork(w.name, `workspace ${w.name}`, ns, [w.hostname], w.name);
     const wm = workloadManager(w, ns, apply);
     const rel = release(
       r,
-      { release: w.releaseName, namespace: ns, ...chartSource(inputs, workspaceChart(a, w).ref), version: w.version, deployments: [fullname], migrationJob: `${fullname}-db-migration` },
+      { release: w.releaseName, namespace: ns, ...chartSource(inputs, workspaceChart(a, w).ref), version: w.version, deployments: [fullname], migrationJob: `${fullname}-db-migration`, ...(automatic ? { enrolledWorkspace: w.name } : {}) },
       [enroll.id, ...ground, ...(wm ? [wm] : [])],
       w.name,
     );
@@ -218,7 +254,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
   add({
     id: 'report',
     title: 'Report: URLs, DNS records and how to log in',
-    needs: steps.filter((s) => s.id.startsWith('ready:')).map((s) => s.id),
+    needs: steps.filter((s) => s.id.startsWith('ready:') || s.id === 'users').map((s) => s.id),
     mutates: false,
     commands: [],
     action: { type: 'report' },
@@ -226,9 +262,20 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
   });
   return { scenario: a.scenario, target: inputs.target, namespaces, steps };
 
+  function automaticEnrollStep(w: Workspace, organization: string): Step {
+    return add({
+      id: `enroll:${w.name}`,
+      title: `Enrollment of ${w.name} through the control-plane API`,
+      needs: [organization],
+      mutates: true,
+      commands: [`# ${access.apiUrl}: GET /workspaces?workspace_name=${w.name}; POST /workspaces?name=${w.name}&enroll=true (the key is kept in the install directory, 0600)`],
+      action: { type: 'enroll-workspace', access, workspace: w.name, organizationStep: organization },
+      digestOf: { access, workspace: w.name, organization },
+      workspace: w.name,
+    });
+  }
+
   function enrollStep(i: PlanInputs, w: Workspace, after: string | undefined): Step {
-    const mode = enrollmentMode(w);
-    if (mode !== 'manual') throw new PlanError(`workspaces ${w.name}: automatic enrollment is not available in this version of the installer; leave enrollment.mode out (manual)`);
     const needs = after ? [after] : [target.id];
     const workspaceId = w.enrollment.workspaceId ?? '';
     const organizationId = w.enrollment.organizationId ?? '';
@@ -250,6 +297,17 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
       workspace: w.name,
     };
   }
+}
+
+/** How steps log in to the control-plane API: a token when the answers give one, else the admin account (self-hosted). */
+function controlPlaneAccess(a: Answers, cpReady: string | undefined): ControlPlaneAccess {
+  const { apiUrl } = proUrls(a);
+  const cp = a.controlPlane;
+  if (a.scenario === 'self-hosted' && cp) {
+    const credential = cp.apiToken ? { kind: 'token', tokenKey: 'controlPlane.apiToken' } as const : { kind: 'password', username: 'admin', passwordKey: 'controlPlane.adminPassword' } as const;
+    return { apiUrl, credential, ...(cpReady ? { addressesFrom: cpReady } : {}) };
+  }
+  return { apiUrl, credential: { kind: 'token', tokenKey: 'existingControlPlane.apiToken' } };
 }
 
 /** Where to click and what to copy (or the API call) to enroll a workspace by hand. */

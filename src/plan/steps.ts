@@ -17,6 +17,27 @@ export interface ReleaseSpec extends HelmUpgradeSpec {
   readonly deployments: readonly string[];
   /** The database migration hook Job, when the chart has one. */
   readonly migrationJob?: string;
+  /** The workspace whose values are completed when the step runs, from its automatic enrollment (the key exists only then). */
+  readonly enrolledWorkspace?: string;
+}
+
+/**
+ * How steps reach the control-plane API, without a secret: the credential is
+ * named by its slot key and resolved when the step runs. `addressesFrom` names
+ * the ready step that found the ingress address of the control plane's host,
+ * so the API is reached before DNS exists, as its health was.
+ */
+export interface ControlPlaneAccess {
+  readonly apiUrl: string;
+  readonly credential: { readonly kind: 'password'; readonly username: string; readonly passwordKey: string } | { readonly kind: 'token'; readonly tokenKey: string };
+  readonly addressesFrom?: string;
+}
+
+export interface PlannedUser {
+  readonly username: string;
+  readonly email?: string;
+  readonly superuser: boolean;
+  readonly passwordKey: string;
 }
 
 export type StepAction =
@@ -37,6 +58,11 @@ export type StepAction =
       /** Set when the answers lack the enrollment values: the run waits here, saying how to get them. */
       readonly waiting?: { readonly missing: readonly string[]; readonly instructions: readonly string[] };
     }
+  /** Finds the organization by name, or creates it; with no name, the control plane's only one. */
+  | { readonly type: 'organization'; readonly access: ControlPlaneAccess; readonly name?: string }
+  | { readonly type: 'users'; readonly access: ControlPlaneAccess; readonly users: readonly PlannedUser[] }
+  /** Enrolls a workspace through the API; the key (shown once) is kept in the install directory before the step counts as done. */
+  | { readonly type: 'enroll-workspace'; readonly access: ControlPlaneAccess; readonly workspace: string; readonly organizationStep: string }
   | { readonly type: 'report' };
 
 /** The action of one type, e.g. ActionOf<'helm-release'>. */

@@ -79,7 +79,7 @@ export function renderReleases(inputs: RenderInputs): RenderedRelease[] {
     const chart = inputs.workspaceCharts?.get(w.name);
     const chartRoot = chooseChartRoot(chart?.values, chart?.source);
     const place = budgetPlace(chart?.values, chartRoot.root);
-    const enrollment = enrollmentMode(w) === 'manual' ? manualEnrollment(w, inputs.secrets) : inputs.enrollments?.get(w.name);
+    const enrollment = enrollmentMode(a, w) === 'manual' ? manualEnrollment(w, inputs.secrets) : inputs.enrollments?.get(w.name);
     const merged = mergeExtraValues(workspaceValues(inputs, w, chartRoot.root, enrollment, place), w.extraValues);
     out.push({
       id: `workspace-${w.name}`,

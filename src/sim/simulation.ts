@@ -34,6 +34,23 @@ interface IngressSpec {
   rules?: { host?: string; http?: { paths?: { backend?: { service?: { name?: string } } }[] } }[];
 }
 
+/** Where the control-plane release runs: the namespace of the Secret holding its admin password, as its chart writes it. */
+function controlPlaneSecret(kube: KubeApi): { namespace: string; adminPassword: string } | undefined {
+  for (const secret of kube.list('v1', 'Secret')) {
+    const encoded = (secret as KubeObject & { data?: Record<string, string> }).data?.ZENML_CLOUD_ADMIN_PASSWORD;
+    if (encoded) return { namespace: secret.metadata.namespace ?? '', adminPassword: Buffer.from(encoded, 'base64').toString('utf8') };
+  }
+  return undefined;
+}
+
+/** Host names the Ingresses of a namespace serve. */
+function ingressHosts(kube: KubeApi, namespace: string): string[] {
+  return kube
+    .list('networking.k8s.io/v1', 'Ingress')
+    .filter((i) => i.metadata.namespace === namespace)
+    .flatMap((i) => ((i as KubeObject & { spec?: IngressSpec }).spec?.rules ?? []).map((r) => r.host ?? ''));
+}
+
 /** Healthy when an Ingress serves the host and every Deployment behind its services is ready. */
 function healthFromCluster(kube: KubeApi, host: string): { ok: boolean; detail?: string } | undefined {
   for (const ingress of kube.list('networking.k8s.io/v1', 'Ingress')) {
@@ -53,6 +70,16 @@ function healthFromCluster(kube: KubeApi, host: string): { ok: boolean; detail?:
   return undefined;
 }
 
+/** The host an Ingress routes to a service. */
+function serviceHost(kube: KubeApi, namespace: string, service: string): string | undefined {
+  for (const ingress of kube.list('networking.k8s.io/v1', 'Ingress')) {
+    if (ingress.metadata.namespace !== namespace) continue;
+    const rule = (ingress as KubeObject & { spec?: IngressSpec }).spec?.rules?.find((r) => (r.http?.paths ?? []).some((p) => p.backend?.service?.name === service));
+    if (rule?.host) return rule.host;
+  }
+  return undefined;
+}
+
 export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
   mkdirSync(options.out, { recursive: true, mode: 0o700 });
   // Server names the demo and tests use for hosts, so /health is reachable over verified TLS.
@@ -61,11 +88,30 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
   const adminPassword = randomBytes(18).toString('base64url');
   let controlPlane: ControlPlaneApi;
   try {
-    controlPlane = await startControlPlaneApi({ cert: certificates.cert, key: certificates.key, adminPassword, healthOf: (host) => healthFromCluster(kube, host) });
+    controlPlane = await startControlPlaneApi({
+      cert: certificates.cert,
+      key: certificates.key,
+      // The installed control plane's own password once its release is there (the real one reads it from that Secret); before, the simulation's.
+      adminPassword: () => controlPlaneSecret(kube)?.adminPassword ?? adminPassword,
+      isControlPlaneHost: (host) => {
+        const cp = controlPlaneSecret(kube);
+        return cp !== undefined && ingressHosts(kube, cp.namespace).includes(host);
+      },
+      healthOf: (host) => healthFromCluster(kube, host),
+    });
   } catch (error) {
     await kube.close();
     throw error;
   }
+  // Every Ingress is published at the simulation's HTTPS server, which routes by host name as an ingress controller does.
+  kube.setIngressAddress({ ip: '127.0.0.1', port: controlPlane.port });
+  // What the API server's service proxy reaches: the server behind the service, here its health.
+  kube.setServiceProxy(({ namespace, service, path }) => {
+    const host = serviceHost(kube, namespace, service);
+    const health = host === undefined ? undefined : healthFromCluster(kube, host);
+    if (!health || (path !== '/health' && path !== '/ready')) return undefined;
+    return health.ok ? { status: 200, body: 'OK' } : { status: 503, body: { detail: health.detail ?? 'not ready' } };
+  });
   const kubeconfig = join(options.out, 'kubeconfig');
   const caFile = join(options.out, 'ca.crt');
   kube.writeKubeconfig(kubeconfig);

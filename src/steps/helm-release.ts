@@ -8,10 +8,10 @@ import type { ActionOf, ReleaseSpec } from '../plan/steps.js';
 import { diagnose, type Diagnosis } from '../engine/diagnose.js';
 import { now } from '../engine/events.js';
 import { runningHelmFor } from '../engine/helm-processes.js';
-import { failedCommand, Interrupted, sleep, StepFailure, type StepContext, type StepKind } from '../engine/step-kind.js';
-import { ToolError, type HelmReleaseStatus } from '../tools/cluster.js';
+import { Interrupted, sleep, StepFailure, type StepContext, type StepKind } from '../engine/step-kind.js';
+import type { HelmReleaseStatus } from '../tools/cluster.js';
 import { transientFailureReason } from '../tools/exec.js';
-import { KubeApiError } from '../tools/kube-errors.js';
+import { failedCommand } from '../tools/external-error.js';
 import { watchForFailure } from './observe.js';
 
 type Action = ActionOf<'helm-release'>;
@@ -25,7 +25,7 @@ export function helmRelease(): StepKind<Action> {
     probedStatus.set(ctx.step.id, status);
     if (status?.status !== 'deployed' || status.chartVersion !== spec.version) return undefined;
     const live = await ctx.cluster.helmValues(spec.release, spec.namespace, ctx.hooks);
-    return ctx.digest(canonicalJson(live)) === spec.valuesDigest ? `revision ${status.revision} is deployed with these values (verified on the cluster)` : undefined;
+    return ctx.digest(canonicalJson(live)) === (await ctx.releaseValues(spec)) ? `revision ${status.revision} is deployed with these values (verified on the cluster)` : undefined;
   };
 
   /**
@@ -89,6 +89,8 @@ export function helmRelease(): StepKind<Action> {
         return { revision: String(status?.revision ?? ''), chartVersion: status?.chartVersion ?? '' };
       }
     }
+    // The values file as helm must read it now (a workspace's enrollment completes it).
+    await ctx.releaseValues(spec);
     const helmAbort = new AbortController();
     const onRunAbort = (): void => helmAbort.abort();
     ctx.signal.addEventListener('abort', onRunAbort, { once: true });

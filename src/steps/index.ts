@@ -3,12 +3,15 @@ import type { StepKinds } from '../engine/step-kind.js';
 import { apply, pullSecret, tlsSecret } from './apply.js';
 import { checkTarget } from './check-target.js';
 import { disruptionBudget } from './disruption-budget.js';
+import { enrollWorkspaceKind } from './enroll-workspace.js';
 import { helmRelease } from './helm-release.js';
 import { manualEnrollment } from './manual-enrollment.js';
-import { reportKind } from './report.js';
+import { organizationKind } from './organization.js';
+import { reportKind, type ReportSource } from './report.js';
+import { usersKind } from './users.js';
 import { waitReadyKind } from './wait-ready.js';
 
-export function installKinds(report: () => readonly string[]): StepKinds {
+export function installKinds(report: ReportSource): StepKinds {
   return {
     'check-target': checkTarget,
     apply,
@@ -18,6 +21,9 @@ export function installKinds(report: () => readonly string[]): StepKinds {
     'wait-ready': waitReadyKind,
     'disruption-budget': disruptionBudget,
     'manual-enrollment': manualEnrollment,
+    organization: organizationKind,
+    users: usersKind,
+    'enroll-workspace': enrollWorkspaceKind,
     report: reportKind(report),
   };
 }

@@ -3,8 +3,7 @@
 import { deploymentReady, deploymentStatus, diagnose, isFatal, warningLines, type Diagnosis } from '../engine/diagnose.js';
 import { now } from '../engine/events.js';
 import type { StepContext } from '../engine/step-kind.js';
-import { ToolError } from '../tools/cluster.js';
-import { KubeApiError } from '../tools/kube-errors.js';
+import { ExternalError } from '../tools/external-error.js';
 import type { NamespaceSnapshot } from '../tools/kube-objects.js';
 
 export interface Watch {
@@ -40,7 +39,7 @@ export async function watchForFailure(ctx: StepContext, watch: Watch, signal: Ab
   try {
     await ctx.cluster.watchNamespace(watch.namespace, look, { ...ctx.hooks, onCommand: undefined, onLine: undefined, signal });
   } catch (error) {
-    if (!(error instanceof ToolError) && !(error instanceof KubeApiError)) throw error;
+    if (!(error instanceof ExternalError)) throw error;
   } finally {
     clearInterval(timer);
   }

@@ -1,9 +1,13 @@
 // A component is ready when its deployments are and its server answers
-// https://<host>/health; a host without DNS yet is reported, not failed.
+// https://<host>/health (through its ingress's address before DNS exists; see
+// tools/health.ts); a host no way reaches yet is reported, not failed. What
+// was found (which way answered, the ingress addresses) is recorded for the report.
 import type { ActionOf } from '../plan/steps.js';
+import type { HealthFinding, IngressFinding } from '../plan/report.js';
 import { now } from '../engine/events.js';
 import { Interrupted, sleep, StepFailure, type StepContext, type StepKind } from '../engine/step-kind.js';
-import { checkHealth } from '../tools/health.js';
+import { checkHealth, describeHealthPath, hostPort, type ClusterRoute } from '../tools/health.js';
+import { IngressRoutes } from '../tools/ingress-address.js';
 import type { NamespaceSnapshot } from '../tools/kube-objects.js';
 import { judge } from './observe.js';
 
@@ -42,22 +46,30 @@ async function waitReady(a: Action, ctx: StepContext): Promise<void> {
   }
 }
 
-async function waitHealthy(url: string, ctx: StepContext): Promise<string> {
+type Outputs = Record<string, string>;
+
+async function waitHealthy(url: string, cluster: ClusterRoute, ctx: StepContext): Promise<Outputs> {
   const until = Date.now() + ctx.settings.readyTimeoutMs;
+  let bypassed: string | undefined;
   for (;;) {
-    const r = await checkHealth(url, { ...ctx.settings.health, signal: ctx.signal });
+    const r = await checkHealth(url, { ...ctx.settings.health, signal: ctx.signal }, cluster);
     if (ctx.signal.aborted) throw new Interrupted();
+    // Said once per reason, not on every look.
+    if (r.bypassed && r.bypassed !== bypassed) ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `${url}: not through ${r.bypassed}` });
+    bypassed = r.bypassed;
     if (r.state === 'healthy') {
-      ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `${url} answers ${r.status}` });
-      return 'healthy';
+      const path = describeHealthPath(r.path);
+      ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `${url} answers ${r.status} through ${path}` });
+      return { health: 'healthy', url, path };
     }
     if (r.state === 'unresolved') {
-      ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `${r.host} does not resolve from this machine yet: create its DNS record (see the report), then check ${url}` });
-      return 'dns-pending';
+      ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `${r.host} does not resolve from this machine yet and no ingress address reaches it: create its DNS record (see the report), then check ${url}` });
+      return { health: 'dns-pending', url };
     }
     if (Date.now() > until) {
       const why = r.state === 'unhealthy' ? `answers ${r.status}${r.body ? `: ${r.body.slice(0, 200)}` : ''}` : `is unreachable: ${r.error}`;
-      throw new StepFailure(`${url} ${why}`, [
+      const through = r.path ? ` (through ${describeHealthPath(r.path)})` : '';
+      throw new StepFailure(`${url} ${why}${through}`, [
         /certificate/i.test(why) ? 'the certificate is not trusted here: for a private CA set cluster.tls.ca and caFile in the answers' : 'check the ingress controller and the ingress of this host: kubectl get ingress -A',
         'the pods are ready, so the server itself runs: the path from the ingress to it is the suspect',
       ]);
@@ -66,9 +78,37 @@ async function waitHealthy(url: string, ctx: StepContext): Promise<string> {
   }
 }
 
+/** Every host of the namespace's ingresses with a published address, for the DNS records of the report; best effort. */
+async function ingressAddresses(cluster: ClusterRoute): Promise<string | undefined> {
+  const hosts = await cluster.routes.hosts(cluster.namespace).catch(() => new Map<string, never>());
+  const found = [...hosts.values()].flatMap((h) => (h.address !== undefined ? [`${h.host}=${hostPort(h.address, h.port)}`] : []));
+  return found.length > 0 ? found.join(' ') : undefined;
+}
+
+/** The report's view of a wait-ready step's outputs. */
+export function readyFindings(outputs: Readonly<Outputs>): { health?: HealthFinding; ingresses: IngressFinding[] } {
+  const ingresses = (outputs.addresses ?? '').split(' ').flatMap((entry) => {
+    const m = /^([^=]+)=(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(entry);
+    const address = m?.[2] ?? m?.[3];
+    return m?.[1] && address ? [{ host: m[1], address, port: Number(m[4]) }] : [];
+  });
+  const { url, path } = outputs;
+  const health: HealthFinding | undefined = url ? (outputs.health === 'healthy' && path ? { url, healthy: true, path } : { url, healthy: false }) : undefined;
+  return { ...(health ? { health } : {}), ingresses };
+}
+
 export const waitReadyKind: StepKind<Action> = {
   async run(a, ctx) {
     await waitReady(a, ctx);
-    return { health: await waitHealthy(a.healthUrl, ctx) };
+    // Events are scrubbed by their renderers and the journal refuses secrets: the reads' own messages need no scrubbing.
+    const routes = IngressRoutes.open(ctx.cluster.target, { scrub: (text) => text });
+    try {
+      const cluster = { routes, namespace: a.namespace };
+      const found = await waitHealthy(a.healthUrl, cluster, ctx);
+      const addresses = await ingressAddresses(cluster);
+      return { ...found, ...(addresses ? { addresses } : {}) };
+    } finally {
+      routes.close();
+    }
   },
 };

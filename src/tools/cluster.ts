@@ -7,6 +7,7 @@ import { applyArgs, helmUpgradeArgs } from './commands.js';
 import { failureSummary, printableCommandLine, retryTransient, runTool, transientFailureReason, type OutputStream, type RetryOptions, type ToolResult } from './exec.js';
 import type { Target } from './argv.js';
 import type { HelmUpgradeSpec } from './commands.js';
+import { ExternalError, failedCommand, type FailedCommand } from './external-error.js';
 import { KubeApi } from './kube-api.js';
 import { retryTransientReads, transientReasonId, type KubeApiError } from './kube-errors.js';
 import type { Manifest, NamespaceSnapshot } from './kube-objects.js';
@@ -20,7 +21,8 @@ export interface Tools {
 }
 
 /** A helm or kubectl call that failed; the message is scrubbed and says what ran. */
-export class ToolError extends Error {
+export class ToolError extends ExternalError {
+  override readonly command: FailedCommand;
   constructor(
     message: string,
     readonly result: ToolResult,
@@ -28,6 +30,7 @@ export class ToolError extends Error {
   ) {
     super(message);
     this.name = 'ToolError';
+    this.command = failedCommand(result);
   }
 }
 

@@ -3,13 +3,14 @@
 // the same split src/tools/exec.ts makes for helm and kubectl processes.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiException } from '@kubernetes/client-node';
+import { ExternalError } from './external-error.js';
 
 /** Socket-level failures that say nothing about the request itself. */
 const TRANSIENT_SOCKET_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN',
 ]);
 
-export class KubeApiError extends Error {
+export class KubeApiError extends ExternalError {
   constructor(
     message: string,
     /** The HTTP status, when the server answered. */

@@ -50,7 +50,7 @@ function kinds(table: Record<string, Behaviour>, log: string[]): StepKinds {
     },
   };
   const unused = { run: () => Promise.reject(new Error('not in these plans')) };
-  return { report, 'check-target': unused, apply: unused, 'pull-secret': unused, 'tls-secret': unused, 'helm-release': unused, 'wait-ready': unused, 'disruption-budget': unused, 'manual-enrollment': unused };
+  return { report, 'check-target': unused, apply: unused, 'pull-secret': unused, 'tls-secret': unused, 'helm-release': unused, 'wait-ready': unused, 'disruption-budget': unused, 'manual-enrollment': unused, organization: unused, users: unused, 'enroll-workspace': unused };
 }
 
 async function run(p: Plan, table: Record<string, Behaviour>, options: { parallel?: number; signal?: AbortSignal } = {}) {

@@ -1,11 +1,15 @@
 // The simulated control-plane API over real HTTPS: login, token checks,
-// organizations, users and workspace enrollment.
+// organizations, users and workspace enrollment, the OpenAPI document, rights,
+// the request log and the control-plane host name.
+import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificates, type SimCertificates } from '../../src/sim/certs.js';
 import { startControlPlaneApi, type ControlPlaneApi } from '../../src/sim/control-plane/index.js';
-import { call, login } from './control-plane-request.js';
+import { call, login, type Reply } from './control-plane-request.js';
 
 const ADMIN_PASSWORD = 'admin-pw-for-tests';
+/** The control plane's own host name, served once its backend is ready. */
+const CP_HOST = 'zenml-pro.cp.example.com';
 
 interface WorkspaceBody {
   id: string;
@@ -24,7 +28,7 @@ let clock = Date.now();
 let adminToken: string;
 
 beforeAll(async () => {
-  certs = makeCertificates();
+  certs = makeCertificates([CP_HOST]);
   cp = await startControlPlaneApi({ cert: certs.cert, key: certs.key, adminPassword: ADMIN_PASSWORD, now: () => clock });
   adminToken = await login(cp.apiUrl, certs.caCert, 'admin', ADMIN_PASSWORD);
 });
@@ -245,5 +249,204 @@ describe('a control plane that starts without an organization', () => {
     } finally {
       await empty.close();
     }
+  });
+});
+
+/** POST with a JSON body, which the shared helper does not send. */
+function postJson(url: string, token: string, body: unknown): Promise<Reply> {
+  const text = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, {
+      method: 'POST',
+      ca: certs.caCert,
+      agent: false,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: raw, body: JSON.parse(raw) as unknown });
+      });
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+interface OpenApiDocument {
+  servers: { url: string }[];
+  paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+}
+
+describe('the OpenAPI document', () => {
+  it('is served without a token at /api/v1/openapi.json and describes the enroll call', async () => {
+    const reply = await get('/openapi.json');
+    expect(reply.status).toBe(200);
+    const doc = reply.body as OpenApiDocument;
+    expect(doc.servers).toEqual([{ url: '/api/v1' }]);
+    const enroll = doc.paths['/workspaces']!.post!;
+    expect(enroll.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['query:enroll', 'query:name', 'query:organization_id']);
+    expect(enroll.requestBody).toBeUndefined();
+  });
+
+  it('lists only calls the simulation answers', async () => {
+    const doc = (await get('/openapi.json')).body as OpenApiDocument;
+    const sample = '00000000-0000-4000-8000-000000000000';
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(item)) {
+        const reply = await call(`${cp.apiUrl}${path.replace('{workspace_id}', sample)}`, { ca: certs.caCert, token: adminToken, method: method.toUpperCase() });
+        // 404 only as the store's own answer about the sample id, never "no such route".
+        expect(reply.status, `${method} ${path}`).not.toBe(405);
+        expect((reply.body as { detail?: unknown }).detail, `${method} ${path}`).not.toBe('Not Found');
+      }
+    }
+  });
+
+  it('is absent (404) on a control plane started with openApi: false', async () => {
+    const hidden = await startControlPlaneApi({ cert: certs.cert, key: certs.key, adminPassword: 'pw', openApi: false });
+    try {
+      expect((await call(`${hidden.apiUrl}/openapi.json`, { ca: certs.caCert })).status).toBe(404);
+    } finally {
+      await hidden.close();
+    }
+  });
+});
+
+describe('a control plane whose create calls take JSON bodies', () => {
+  let bodies: ControlPlaneApi;
+  let token: string;
+
+  beforeAll(async () => {
+    bodies = await startControlPlaneApi({ cert: certs.cert, key: certs.key, adminPassword: 'pw', parametersIn: 'body' });
+    token = await login(bodies.apiUrl, certs.caCert, 'admin', 'pw');
+  });
+  afterAll(async () => {
+    await bodies?.close();
+  });
+
+  it('declares the fields in request bodies and takes them there, not in the query', async () => {
+    const doc = (await call(`${bodies.apiUrl}/openapi.json`, { ca: certs.caCert })).body as OpenApiDocument;
+    expect(doc.paths['/workspaces']!.post!.parameters!.map((p) => p.name)).toEqual(['enroll']);
+    expect(Object.keys(doc.components.schemas.WorkspaceCreate!.properties!)).toEqual(['name', 'organization_id']);
+    expect(Object.keys(doc.components.schemas.UserCreate!.properties!)).toEqual(['username', 'password', 'is_superuser', 'email']);
+
+    expect((await call(`${bodies.apiUrl}/organizations?name=by-query`, { ca: certs.caCert, token, method: 'POST' })).status).toBe(422);
+    const org = await postJson(`${bodies.apiUrl}/organizations`, token, { name: 'by-body' });
+    expect(org.status).toBe(200);
+    const orgId = (org.body as OrganizationBody).id;
+    const ws = await postJson(`${bodies.apiUrl}/workspaces?enroll=true`, token, { name: 'ws-body', organization_id: orgId });
+    expect(ws.status).toBe(200);
+    expect(ws.body).toMatchObject({ name: 'ws-body', organization: { id: orgId } });
+    const user = await postJson(`${bodies.apiUrl}/users`, token, { username: 'dana', password: 'dana-pw', is_superuser: false, email: 'dana@example.com' });
+    expect(user.body).toMatchObject({ name: 'dana', email: 'dana@example.com', is_superuser: false });
+    expect((await postJson(`${bodies.apiUrl}/users`, token, { username: 'erin' })).body).toEqual({ detail: [{ type: 'missing', loc: ['body', 'password'], msg: 'Field required' }] });
+  });
+});
+
+describe('rights and the admin password', () => {
+  it('answers 403 to a user who is not a superuser creating organizations or users, or listing users', async () => {
+    const exists = cp.state.users.some((u) => u.username === 'frank');
+    if (!exists) expect((await post('/users?username=frank&password=frank-pw', adminToken)).status).toBe(200);
+    const frank = await login(cp.apiUrl, certs.caCert, 'frank', 'frank-pw');
+    const org = await post('/organizations?name=franks-org', frank);
+    expect(org.status).toBe(403);
+    expect(org.body).toEqual({ detail: 'Only superusers can create organizations' });
+    expect((await post('/users?username=gina&password=x', frank)).status).toBe(403);
+    expect((await get('/users', frank)).status).toBe(403);
+    expect(cp.state.organizations.map((o) => o.name)).not.toContain('franks-org');
+  });
+
+  it('lists users to a superuser, filtered by username', async () => {
+    const all = (await get('/users', adminToken)).body as { name: string }[];
+    expect(all.map((u) => u.name)).toContain('admin');
+    expect(((await get('/users?username=admin', adminToken)).body as { name: string }[]).map((u) => u.name)).toEqual(['admin']);
+    expect((await get('/users?username=nobody', adminToken)).body).toEqual([]);
+  });
+
+  it('reads the admin password at each login, and refuses password login while there is none', async () => {
+    let secretValue: string | undefined;
+    const live = await startControlPlaneApi({ cert: certs.cert, key: certs.key, adminPassword: () => secretValue });
+    try {
+      const form = (password: string) => call(`${live.apiUrl}/auth/login`, { ca: certs.caCert, method: 'POST', form: { username: 'admin', password } });
+      const missing = await form('anything');
+      expect(missing.status).toBe(401);
+      expect((missing.body as { detail: string }).detail).toMatch(/no admin password.*ZENML_CLOUD_ADMIN_PASSWORD/);
+      secretValue = 'first-pw';
+      expect((await form('first-pw')).status).toBe(200);
+      secretValue = 'rotated-pw';
+      expect((await form('first-pw')).status).toBe(401);
+      expect((await form('rotated-pw')).status).toBe(200);
+    } finally {
+      await live.close();
+    }
+  });
+});
+
+describe('the request log', () => {
+  it('keeps each call\'s query, with a password shown as ***, so enrollments can be counted per workspace', async () => {
+    const [org] = (await get('/organizations', adminToken)).body as OrganizationBody[];
+    expect((await post('/users?username=hank&password=hank-secret-pw&is_superuser=false', adminToken)).status).toBe(200);
+    expect((await post(`/workspaces?name=counted&enroll=true&organization_id=${org!.id}`, adminToken)).status).toBe(200);
+    expect((await post(`/workspaces?name=counted&enroll=true&organization_id=${org!.id}`, adminToken)).status).toBe(409);
+
+    const log = cp.state.requests;
+    expect(JSON.stringify(log)).not.toContain('hank-secret-pw');
+    expect(log.find((r) => r.path === '/api/v1/users' && r.query?.username === 'hank')?.query).toEqual({ username: 'hank', password: '***', is_superuser: 'false' });
+    const enrollments = log.filter((r) => r.method === 'POST' && r.path === '/api/v1/workspaces' && r.query?.name === 'counted');
+    expect(enrollments.map((r) => r.status)).toEqual([200, 409]);
+    expect(cp.state.workspaces.filter((w) => w.name === 'counted')).toHaveLength(1);
+    expect(log.find((r) => r.path === '/api/v1/users/me')).not.toHaveProperty('query');
+  });
+
+  it('never shows the enrollment key again, not even in the answer to its deletion', async () => {
+    const [org] = (await get('/organizations', adminToken)).body as OrganizationBody[];
+    const ws = (await post(`/workspaces?name=short-lived&enroll=true&organization_id=${org!.id}`, adminToken)).body as WorkspaceBody;
+    const deleted = await del(`/workspaces/${ws.id}`, adminToken);
+    expect(deleted.status).toBe(200);
+    expect(deleted.text).not.toContain(ws.enrollment_key!);
+    expect((deleted.body as WorkspaceBody).enrollment_key).toBeNull();
+  });
+});
+
+describe('the control-plane host name', () => {
+  let backend: { ok: boolean; detail?: string } | undefined;
+  let named: ControlPlaneApi;
+
+  beforeAll(async () => {
+    named = await startControlPlaneApi({
+      cert: certs.cert,
+      key: certs.key,
+      adminPassword: 'pw',
+      isControlPlaneHost: (host) => host === CP_HOST,
+      healthOf: (host) => (host === CP_HOST ? backend : undefined),
+    });
+  });
+  afterAll(async () => {
+    await named?.close();
+  });
+
+  const at = (path: string, token?: string) => call(`${named.url}${path}`, { ca: certs.caCert, host: CP_HOST, ...(token ? { token } : {}) });
+
+  it('answers 404 while nothing routes the host, 503 while its deployment is not ready, then the API', async () => {
+    backend = undefined;
+    expect((await at('/api/v1/openapi.json')).status).toBe(404);
+    backend = { ok: false, detail: 'zenml-pro is not ready' };
+    const unready = await at('/api/v1/users/me');
+    expect(unready.status).toBe(503);
+    expect(unready.body).toEqual({ detail: 'zenml-pro is not ready' });
+    expect((await at('/health')).status).toBe(503);
+
+    backend = { ok: true };
+    expect((await at('/health')).body).toEqual({ status: 'ok' });
+    const token = await login(named.apiUrl, certs.caCert, 'admin', 'pw');
+    expect((await at('/api/v1/users/me', token)).body).toMatchObject({ name: 'admin' });
+    expect(named.state.requests.filter((r) => r.host === CP_HOST).map((r) => r.status)).toEqual([404, 503, 503, 200, 200]);
+  });
+
+  it('still answers the API at 127.0.0.1 whatever the host name\'s state', async () => {
+    backend = { ok: false };
+    expect((await call(`${named.apiUrl}/openapi.json`, { ca: certs.caCert })).status).toBe(200);
   });
 });

@@ -97,13 +97,14 @@ test('a successful run ends with the report its last step recorded; skipped step
   const end = fold([...runningPart, ...succeedingEnd]);
   expect(end.running).toEqual([]);
   expect(end.finished.find((l) => l.text === RELEASE)).toMatchObject({ kind: 'done', detail: '58s' });
-  expect(end.finished.find((l) => l.kind === 'skipped')).toMatchObject({
+  expect(end.finished.find((l) => l.kind === 'verified')).toMatchObject({
     text: 'Enrollment of ml (manual, workspace aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee)',
     detail: 'manual enrollment: the values come from the answers file',
   });
   expect(end.end?.outcome).toBe('done');
-  expect(end.end?.report[0]).toBe('Control plane:  https://zenml-pro.sim.example.com  (API https://zenml-pro.sim.example.com/api/v1)');
-  expect(end.end?.report).toContain('  zenml login research');
+  expect(end.end?.report[0]).toBe('Where ZenML Pro answers');
+  expect(end.end?.report).toContain('  - Control plane: https://zenml-pro.sim.example.com');
+  expect(end.end?.report).toContain('    zenml login research');
   expect(end.end?.resumeCommand).toBeUndefined();
 });
 

@@ -92,8 +92,8 @@ test('a successful run from an async iterable ends with the report lines', async
   expect(joined(screen)).toContain('↷ Enrollment of ml (manual, workspace aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee) — manual enrollment: the values come from the answers file');
   expect(screen).toContain('✔ Workspace research ready and healthy');
   expect(screen).toContain('✔ ZenML Pro is installed');
-  expect(joined(screen)).toContain('Control plane: https://zenml-pro.sim.example.com (API https://zenml-pro.sim.example.com/api/v1)');
-  expect(screen).toMatch(/^ {2}zenml login --pro-api-url https:\/\/zenml-pro\.sim\.example\.com\/api\/v1$/m);
+  expect(joined(screen)).toContain('- Control plane: https://zenml-pro.sim.example.com');
+  expect(screen).toMatch(/^ {4}zenml login --pro-api-url https:\/\/zenml-pro\.sim\.example\.com\/api\/v1$/m);
   expect(screen).not.toContain('Resume with');
   expect(widest(screen)).toBeLessThanOrEqual(80);
 });

@@ -247,10 +247,27 @@ describe('required fields per scenario', () => {
     expect(problems(a)).toEqual([]);
   });
 
-  test('automatic enrollment is refused clearly until it ships', () => {
+  test('automatic enrollment needs a credential for the control-plane API, and no hand-copied values beside it', () => {
     const a = baseAnswers();
     a.workspaces[0].enrollment = { mode: 'automatic' };
-    expect(messageAt(a, 'workspaces[0].enrollment.mode')).toContain('not available in this version');
+    expect(problems(a)).toEqual([]);
+    a.controlPlane.passwordAuth = false;
+    a.controlPlane.sso = { enabled: true, discoveryUrl: 'https://idp.example.com/.well-known/openid-configuration', clientId: 'zenml', clientSecret: { fromEnv: 'OIDC_SECRET' } };
+    expect(messageAt(a, 'workspaces[0].enrollment.mode')).toContain('controlPlane.apiToken');
+    a.controlPlane.apiToken = { fromEnv: 'ZENML_PAT' };
+    expect(problems(a)).toEqual([]);
+    a.workspaces[0].enrollment = { mode: 'automatic', workspaceId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' };
+    expect(messageAt(a, 'workspaces[0].enrollment.mode')).toContain('remove organizationId, workspaceId and enrollmentKey');
+  });
+
+  test('users are local accounts of a self-hosted control plane with password logins, each named once', () => {
+    const a = baseAnswers();
+    a.users = [{ username: 'alice', superuser: true }, { username: 'bob' }];
+    expect(problems(a)).toEqual([]);
+    a.users.push({ username: 'alice' });
+    expect(messageAt(a, 'users[2].username')).toContain('repeats users[0].username');
+    a.users = [{ username: 'admin' }];
+    expect(messageAt(a, 'users[0].username')).toContain('reserved');
   });
 
   test('air-gapped needs a local chart for every workspace that has none of its own', () => {

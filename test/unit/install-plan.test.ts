@@ -7,7 +7,6 @@ import { describe, expect, test } from 'vitest';
 import { validateAnswers } from '../../src/answers/load.js';
 import type { Answers } from '../../src/answers/schema.js';
 import { secretSlots } from '../../src/answers/secrets.js';
-import { installReport } from '../../src/engine/report.js';
 import { buildInstallPlan } from '../../src/plan/install-plan.js';
 import type { Plan, Step } from '../../src/plan/steps.js';
 import { renderReleases } from '../../src/render/render.js';
@@ -53,8 +52,25 @@ describe('the install plan', () => {
     expect(step(plan, 'tls:control-plane').action).toEqual({ type: 'tls-secret', namespace: 'zenml-pro', secrets: [{ name: 'zenml-tls', certFile: 'tls.crt', keyFile: 'tls.key' }] });
   });
 
-  test('a workspace without enrollment values waits after the control plane is ready, and only its release depends on it', () => {
-    const { plan } = planOf((a) => { a.workspaces[0].enrollment = {}; });
+  test('a workspace without enrollment values is enrolled through the API after the control plane is ready, in an organization found or created first', () => {
+    const { plan } = planOf((a) => {
+      a.workspaces[0].enrollment = {};
+      a.organization = { name: 'acme' };
+      a.users = [{ username: 'alice', superuser: true, password: { generate: true } }];
+    });
+    expect(step(plan, 'organization:acme')).toMatchObject({ needs: ['ready:control-plane'], action: { type: 'organization', name: 'acme', access: { credential: { kind: 'password', username: 'admin', passwordKey: 'controlPlane.adminPassword' }, addressesFrom: 'ready:control-plane' } } });
+    expect(step(plan, 'enroll:ml')).toMatchObject({ needs: ['organization:acme'], action: { type: 'enroll-workspace', workspace: 'ml', organizationStep: 'organization:acme' } });
+    expect(step(plan, 'users')).toMatchObject({ needs: ['ready:control-plane'], action: { users: [{ username: 'alice', superuser: true, passwordKey: 'users.alice.password' }] } });
+    const release = step(plan, 'release:workspace-ml');
+    expect(release.needs).toContain('enroll:ml');
+    expect(release.action).toMatchObject({ spec: { enrolledWorkspace: 'ml' } });
+    expect(step(plan, 'report').needs).toContain('users');
+    // The plan names credentials by slot; it holds none.
+    expect(JSON.stringify(plan)).not.toContain('"password":');
+  });
+
+  test('a workspace set to manual enrollment without its values waits after the control plane is ready, and only its release depends on it', () => {
+    const { plan } = planOf((a) => { a.workspaces[0].enrollment = { mode: 'manual' }; });
     const enroll = step(plan, 'enroll:ml');
     expect(enroll.needs).toEqual(['ready:control-plane']);
     expect(enroll.action).toMatchObject({ type: 'manual-enrollment', waiting: { missing: ['workspaces[0].enrollment.organizationId', 'workspaces[0].enrollment.workspaceId', 'workspaces[0].enrollment.enrollmentKey'] } });
@@ -84,13 +100,9 @@ describe('the install plan', () => {
     expect(planOf(() => undefined).plan.steps.some((s) => s.action.type === 'disruption-budget')).toBe(false);
   });
 
-  test("a control-plane API on its own host is health-checked there and listed for DNS in the report", () => {
-    const { plan, answers } = planOf((a) => { a.controlPlane.apiUrl = 'https://zenml-api.example.com/api/v1'; });
+  test('a control-plane API on its own host is health-checked there (test/unit/report.test.ts: and listed for DNS)', () => {
+    const { plan } = planOf((a) => { a.controlPlane.apiUrl = 'https://zenml-api.example.com/api/v1'; });
     expect(step(plan, 'ready:control-plane').action).toMatchObject({ healthUrl: 'https://zenml-api.example.com/health' });
     expect(step(plan, 'ready:ml').action).toMatchObject({ healthUrl: 'https://ml.example.com/health' });
-    const report = installReport(answers, '/dir').join('\n');
-    expect(report).toContain('(API https://zenml-api.example.com/api/v1)');
-    expect(report).toContain('  zenml-api.example.com  A/CNAME');
-    expect(report).toContain('zenml login --pro-api-url https://zenml-api.example.com/api/v1');
   });
 });

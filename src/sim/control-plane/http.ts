@@ -19,9 +19,12 @@ export class ApiError extends Error {
   }
 }
 
-/** A 422 for one query parameter, as FastAPI reports it. */
-export function invalidQuery(name: string, type: string, msg: string): ApiError {
-  return new ApiError(422, [{ type, loc: ['query', name], msg }]);
+/** Where a request parameter travels, as FastAPI names it in a 422's `loc`. */
+export type ParameterLocation = 'query' | 'body' | 'path';
+
+/** A 422 for one parameter, as FastAPI reports it (never echoing the value: it may be a password). */
+export function invalidParameter(where: ParameterLocation, name: string, type: string, msg: string): ApiError {
+  return new ApiError(422, [{ type, loc: [where, name], msg }]);
 }
 
 const MAX_BODY_BYTES = 64 * 1024;

@@ -8,4 +8,5 @@ export {
   type RequestRecord,
 } from './server.js';
 export type { ControlPlaneFaultSwitches, EnrollmentFailure } from './faults.js';
+export type { ParametersIn } from './openapi.js';
 export type { WorkspaceSnapshot, WorkspaceStatus } from './store.js';

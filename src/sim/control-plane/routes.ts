@@ -2,9 +2,12 @@
 // request the way the real FastAPI service does (404/405, 401, 422 in that
 // order), then call the store. List endpoints answer a plain JSON array, which
 // is what ZenML's own Pro client expects (it rejects anything but a list).
+// The create calls take their fields in the query, as the docs show, or in a
+// JSON body (`parametersIn: 'body'`); openapi.ts describes whichever is served.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ControlPlaneFaults } from './faults.js';
-import { ApiError, invalidQuery } from './http.js';
+import { ApiError, invalidParameter, type ParameterLocation } from './http.js';
+import { openApiDocument, type ParametersIn } from './openapi.js';
 import type { ControlPlaneStore, User, WorkspaceFilter } from './store.js';
 
 export interface ApiRequest {
@@ -43,37 +46,85 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on', 't', 'y']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off', 'f', 'n']);
 
-function requiredParam(query: URLSearchParams, name: string): string {
-  const value = query.get(name);
-  if (value === null) throw invalidQuery(name, 'missing', 'Field required');
+/** The named fields of one request, from its query string or its JSON body. */
+interface Fields {
+  readonly where: ParameterLocation;
+  string(name: string): string | undefined;
+  bool(name: string): boolean | undefined;
+}
+
+function parseBool(where: ParameterLocation, name: string, value: string): boolean {
+  if (TRUE_WORDS.has(value.toLowerCase())) return true;
+  if (FALSE_WORDS.has(value.toLowerCase())) return false;
+  throw invalidParameter(where, name, 'bool_parsing', 'Input should be a valid boolean');
+}
+
+function queryFields(query: URLSearchParams): Fields {
+  return {
+    where: 'query',
+    string: (name) => query.get(name) ?? undefined,
+    bool: (name) => {
+      const value = query.get(name);
+      return value === null ? undefined : parseBool('query', name, value);
+    },
+  };
+}
+
+async function bodyFields(request: ApiRequest): Promise<Fields> {
+  if (!/application\/json/i.test(request.headers['content-type'] ?? '')) {
+    throw new ApiError(422, [{ type: 'missing', loc: ['body'], msg: 'Field required' }]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await request.readBody());
+  } catch {
+    throw new ApiError(422, [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error' }]);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ApiError(422, [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object' }]);
+  }
+  const body = parsed as Record<string, unknown>;
+  return {
+    where: 'body',
+    string: (name) => {
+      const value = body[name];
+      if (value === undefined || value === null) return undefined;
+      if (typeof value !== 'string') throw invalidParameter('body', name, 'string_type', 'Input should be a valid string');
+      return value;
+    },
+    bool: (name) => {
+      const value = body[name];
+      if (value === undefined || value === null) return undefined;
+      if (typeof value === 'boolean') return value;
+      if (typeof value === 'string') return parseBool('body', name, value);
+      throw invalidParameter('body', name, 'bool_type', 'Input should be a valid boolean');
+    },
+  };
+}
+
+function required(fields: Fields, name: string): string {
+  const value = fields.string(name);
+  if (value === undefined) throw invalidParameter(fields.where, name, 'missing', 'Field required');
   return value;
 }
 
-function optionalParam(query: URLSearchParams, name: string): string | undefined {
-  return query.get(name) ?? undefined;
-}
-
-function uuidValue(name: string, value: string): string {
-  if (!UUID.test(value)) throw invalidQuery(name, 'uuid_parsing', 'Input should be a valid UUID');
+function uuidValue(where: ParameterLocation, name: string, value: string): string {
+  if (!UUID.test(value)) throw invalidParameter(where, name, 'uuid_parsing', 'Input should be a valid UUID');
   return value.toLowerCase();
-}
-
-function boolParam(query: URLSearchParams, name: string): boolean | undefined {
-  const value = query.get(name);
-  if (value === null) return undefined;
-  if (TRUE_WORDS.has(value.toLowerCase())) return true;
-  if (FALSE_WORDS.has(value.toLowerCase())) return false;
-  throw invalidQuery(name, 'bool_parsing', 'Input should be a valid boolean');
 }
 
 function intParam(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
   const value = query.get(name);
   if (value === null) return fallback;
-  if (!/^-?\d+$/.test(value)) throw invalidQuery(name, 'int_parsing', 'Input should be a valid integer');
+  if (!/^-?\d+$/.test(value)) throw invalidParameter('query', name, 'int_parsing', 'Input should be a valid integer');
   const n = Number(value);
-  if (n < min) throw invalidQuery(name, 'greater_than_equal', `Input should be greater than or equal to ${min}`);
-  if (n > max) throw invalidQuery(name, 'less_than_equal', `Input should be less than or equal to ${max}`);
+  if (n < min) throw invalidParameter('query', name, 'greater_than_equal', `Input should be greater than or equal to ${min}`);
+  if (n > max) throw invalidParameter('query', name, 'less_than_equal', `Input should be less than or equal to ${max}`);
   return n;
+}
+
+function requireSuperuser(user: User, what: string): void {
+  if (!user.isSuperuser) throw new ApiError(403, `Only superusers can ${what}`);
 }
 
 function bearerToken(headers: IncomingHttpHeaders): string | undefined {
@@ -85,8 +136,19 @@ function unauthorized(detail: string): ApiError {
   return new ApiError(401, detail);
 }
 
-export function createApiRoutes(store: ControlPlaneStore, faults: ControlPlaneFaults): (req: ApiRequest) => Promise<ApiReply> {
+export interface RouteOptions {
+  readonly parametersIn: ParametersIn;
+  /** Serve the OpenAPI document; a control plane that hides it answers 404. */
+  readonly openApi: boolean;
+}
+
+export function createApiRoutes(store: ControlPlaneStore, faults: ControlPlaneFaults, options: RouteOptions): (req: ApiRequest) => Promise<ApiReply> {
+  // The fields of a create call, where this control plane takes them.
+  const createFields = (request: ApiRequest): Promise<Fields> | Fields =>
+    options.parametersIn === 'body' ? bodyFields(request) : queryFields(request.query);
+  const document = openApiDocument(options.parametersIn);
   const routes: Route[] = [
+    ...(options.openApi ? [{ method: 'GET', pattern: /^\/api\/v1\/openapi\.json$/, open: true, handle: () => document }] : []),
     {
       method: 'POST',
       pattern: /^\/api\/v1\/auth\/login$/,
@@ -96,12 +158,8 @@ export function createApiRoutes(store: ControlPlaneStore, faults: ControlPlaneFa
           ? new URLSearchParams(await request.readBody())
           : new URLSearchParams();
         const password = form.get('password');
-        if (password === null) throw new ApiError(422, [{ type: 'missing', loc: ['body', 'password'], msg: 'Field required' }]);
-        const username = form.get('username') || undefined;
-        const session = store.login(username, password);
-        if (!session) {
-          throw unauthorized(username === undefined ? 'Invalid personal access token' : 'Invalid username or password');
-        }
+        if (password === null) throw invalidParameter('body', 'password', 'missing', 'Field required');
+        const session = store.login(form.get('username') || undefined, password);
         return { access_token: session.token, token_type: 'bearer', expires_in: session.expiresIn, device_id: null, device_metadata: null };
       },
     },
@@ -111,15 +169,25 @@ export function createApiRoutes(store: ControlPlaneStore, faults: ControlPlaneFa
       handle: ({ user }) => store.userJson(user),
     },
     {
-      method: 'POST',
+      method: 'GET',
       pattern: /^\/api\/v1\/users$/,
       handle: ({ user, query }) => {
-        const username = requiredParam(query, 'username');
-        const password = requiredParam(query, 'password');
-        const isSuperuser = boolParam(query, 'is_superuser') ?? false;
-        if (!user.isSuperuser) throw new ApiError(403, 'Only superusers can create users');
-        if (username.length === 0) throw invalidQuery('username', 'string_too_short', 'String should have at least 1 character');
-        return store.userJson(store.createUser(username, password, isSuperuser));
+        requireSuperuser(user, 'list users');
+        return store.findUsers(query.get('username') ?? undefined).map((u) => store.userJson(u));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/v1\/users$/,
+      handle: async ({ user, request }) => {
+        const fields = await createFields(request);
+        const username = required(fields, 'username');
+        const password = required(fields, 'password');
+        const isSuperuser = fields.bool('is_superuser') ?? false;
+        const email = fields.string('email');
+        requireSuperuser(user, 'create users');
+        if (username.length === 0) throw invalidParameter(fields.where, 'username', 'string_too_short', 'String should have at least 1 character');
+        return store.userJson(store.createUser(username, password, isSuperuser, email));
       },
     },
     {
@@ -130,18 +198,23 @@ export function createApiRoutes(store: ControlPlaneStore, faults: ControlPlaneFa
     {
       method: 'POST',
       pattern: /^\/api\/v1\/organizations$/,
-      handle: ({ user, query }) => store.organizationJson(store.createOrganization(user, requiredParam(query, 'name'))),
+      handle: async ({ user, request }) => {
+        const name = required(await createFields(request), 'name');
+        requireSuperuser(user, 'create organizations');
+        return store.organizationJson(store.createOrganization(user, name));
+      },
     },
     {
       method: 'GET',
       pattern: /^\/api\/v1\/workspaces$/,
       handle: ({ user, query }) => {
-        const organizationId = optionalParam(query, 'organization_id');
+        const fields = queryFields(query);
+        const organizationId = fields.string('organization_id');
         const filter: WorkspaceFilter = {
-          workspaceName: optionalParam(query, 'workspace_name'),
-          organizationId: organizationId === undefined ? undefined : uuidValue('organization_id', organizationId),
-          status: optionalParam(query, 'status'),
-          isManaged: boolParam(query, 'is_managed'),
+          workspaceName: fields.string('workspace_name'),
+          organizationId: organizationId === undefined ? undefined : uuidValue('query', 'organization_id', organizationId),
+          status: fields.string('status'),
+          isManaged: fields.bool('is_managed'),
           offset: intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
           limit: intParam(query, 'limit', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
         };
@@ -151,11 +224,13 @@ export function createApiRoutes(store: ControlPlaneStore, faults: ControlPlaneFa
     {
       method: 'POST',
       pattern: /^\/api\/v1\/workspaces$/,
-      handle: ({ user, query }) => {
-        const name = requiredParam(query, 'name');
-        const organizationId = optionalParam(query, 'organization_id');
-        const orgId = organizationId === undefined ? undefined : uuidValue('organization_id', organizationId);
-        if (boolParam(query, 'enroll') !== true) {
+      handle: async ({ user, query, request }) => {
+        const fields = await createFields(request);
+        const name = required(fields, 'name');
+        const organizationId = fields.string('organization_id');
+        const orgId = organizationId === undefined ? undefined : uuidValue(fields.where, 'organization_id', organizationId);
+        // `enroll` stays in the query in both forms, as in the legacy tenants API.
+        if (queryFields(query).bool('enroll') !== true) {
           throw new ApiError(400, 'This control plane cannot deploy workspaces itself: pass enroll=true and run the workspace server yourself');
         }
         const failure = faults.takeEnrollmentFailure();
@@ -168,12 +243,12 @@ export function createApiRoutes(store: ControlPlaneStore, faults: ControlPlaneFa
     {
       method: 'GET',
       pattern: /^\/api\/v1\/workspaces\/([^/]+)$/,
-      handle: ({ user, params }) => store.workspaceJson(store.getWorkspace(user, uuidValue('workspace_id', params[0] ?? ''))),
+      handle: ({ user, params }) => store.workspaceJson(store.getWorkspace(user, uuidValue('path', 'workspace_id', params[0] ?? ''))),
     },
     {
       method: 'DELETE',
       pattern: /^\/api\/v1\/workspaces\/([^/]+)$/,
-      handle: ({ user, params }) => store.workspaceJson(store.deleteWorkspace(user, uuidValue('workspace_id', params[0] ?? ''))),
+      handle: ({ user, params }) => store.workspaceJson(store.deleteWorkspace(user, uuidValue('path', 'workspace_id', params[0] ?? ''))),
     },
   ];
 

@@ -1,7 +1,9 @@
 // The simulated ZenML Pro control plane: one HTTPS server on 127.0.0.1 that
 // routes by host name. Its own names (127.0.0.1, localhost, `hostnames`) get
-// the API; any other name is a workspace server whose /health and /ready
-// answers come from the `healthOf` callback (the simulated cluster's state).
+// the API; a name `isControlPlaneHost` claims gets it once `healthOf` says its
+// backend is ready (503 before, as from an ingress without a ready backend);
+// any other name is a workspace server whose /health and /ready answers come
+// from `healthOf` (the simulated cluster's state).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ControlPlaneFaults, type ControlPlaneFaultSwitches } from './faults.js';
 import { ApiError, readBody, sendJson } from './http.js';
 import { createApiRoutes } from './routes.js';
+import type { ParametersIn } from './openapi.js';
 import { ControlPlaneStore, type WorkspaceSnapshot } from './store.js';
 
 /** Health of the workspace server behind a host name; undefined for a host nobody serves. */
@@ -18,14 +21,26 @@ export interface ControlPlaneApiOptions {
   /** PEM server certificate and key (see makeCertificates in ../certs.ts). */
   readonly cert: string;
   readonly key: string;
-  readonly adminPassword: string;
+  /**
+   * The admin's password, or where to read it at each login (the simulation
+   * reads ZENML_CLOUD_ADMIN_PASSWORD from the release's Secret, as the real
+   * control plane takes it from its release); undefined makes password login
+   * for the admin fail with 401.
+   */
+  readonly adminPassword: string | (() => string | undefined);
   /** Default `admin`, the reserved account of a self-hosted control plane. */
   readonly adminUsername?: string;
   /** The organization that exists from the start (default `default`); null for none. */
   readonly organizationName?: string | null;
   /** Extra host names answered as the control plane, e.g. zenml-pro.example.com. */
   readonly hostnames?: readonly string[];
+  /** Host names that serve the API only while `healthOf` reports them ready, e.g. the release's ingress host. */
+  readonly isControlPlaneHost?: (host: string) => boolean;
   readonly healthOf?: HealthOf;
+  /** Where create calls take their fields: `query` as the docs show (default), or a JSON `body`. */
+  readonly parametersIn?: ParametersIn;
+  /** Serve the OpenAPI document at /api/v1/openapi.json (default true). */
+  readonly openApi?: boolean;
   /** Default 0: any free port. */
   readonly port?: number;
   /** Clock for token expiry, in ms; default Date.now. */
@@ -36,6 +51,8 @@ export interface RequestRecord {
   readonly method: string;
   readonly host: string;
   readonly path: string;
+  /** The query parameters, when there were any; a `password` is shown as ***. */
+  readonly query?: Readonly<Record<string, string>>;
   readonly status: number;
 }
 
@@ -77,16 +94,25 @@ function pathOf(req: IncomingMessage): { path: string; query: URLSearchParams } 
   return { path, query: url.searchParams };
 }
 
+/** POST /users takes the password in the query: the log must not keep it. */
+const SECRET_QUERY_PARAMETERS = new Set(['password']);
+
+function loggedQuery(query: URLSearchParams): Record<string, string> | undefined {
+  const entries = [...query.entries()].map(([k, v]): [string, string] => [k, SECRET_QUERY_PARAMETERS.has(k) ? '***' : v]);
+  return entries.length === 0 ? undefined : Object.fromEntries(entries);
+}
+
 export async function startControlPlaneApi(options: ControlPlaneApiOptions): Promise<ControlPlaneApi> {
   const adminUsername = options.adminUsername ?? 'admin';
+  const { adminPassword } = options;
   const store = new ControlPlaneStore({
     adminUsername,
-    adminPassword: options.adminPassword,
+    adminPassword: typeof adminPassword === 'function' ? adminPassword : () => adminPassword,
     organizationName: options.organizationName === undefined ? 'default' : options.organizationName,
     now: options.now ?? Date.now,
   });
   const faults = new ControlPlaneFaults();
-  const api = createApiRoutes(store, faults);
+  const api = createApiRoutes(store, faults, { parametersIn: options.parametersIn ?? 'query', openApi: options.openApi ?? true });
   const ownHosts = new Set(['127.0.0.1', 'localhost', ...(options.hostnames ?? []).map((h) => h.toLowerCase())]);
   const requests: RequestRecord[] = [];
 
@@ -96,7 +122,7 @@ export async function startControlPlaneApi(options: ControlPlaneApiOptions): Pro
     const method = req.method ?? 'GET';
     if (faults.delayMs > 0) await sleep(faults.delayMs, undefined, { ref: false });
 
-    if (ownHosts.has(host)) {
+    const serveApi = async (): Promise<number> => {
       if (path === '/health') {
         sendJson(res, 200, { status: 'ok' });
         return 200;
@@ -104,9 +130,11 @@ export async function startControlPlaneApi(options: ControlPlaneApiOptions): Pro
       const reply = await api({ method, path, query, headers: req.headers, readBody: () => readBody(req) });
       sendJson(res, reply.status, reply.body, reply.headers);
       return reply.status;
-    }
+    };
+    if (ownHosts.has(host)) return serveApi();
 
     const health = options.healthOf?.(host);
+    if (options.isControlPlaneHost?.(host) && (health?.ok ?? !options.healthOf)) return serveApi();
     if (!health) {
       sendJson(res, 404, { detail: `No service for host '${host}'` });
       return 404;
@@ -117,7 +145,8 @@ export async function startControlPlaneApi(options: ControlPlaneApiOptions): Pro
       sendJson(res, status, health.ok ? 'OK' : { detail: health.detail ?? 'workspace server not ready' });
       return status;
     }
-    // Only the health endpoints of a workspace server are simulated.
+    // Only the health endpoints of a workspace server are simulated; an unready
+    // control-plane host lands here too and answers 503 on every path.
     const status = health.ok ? 404 : 503;
     sendJson(res, status, { detail: health.ok ? 'Not Found' : (health.detail ?? 'workspace server not ready') });
     return status;
@@ -132,7 +161,9 @@ export async function startControlPlaneApi(options: ControlPlaneApiOptions): Pro
         return status;
       })
       .then((status) => {
-        requests.push({ method: req.method ?? 'GET', host: hostOf(req), path: pathOf(req).path, status });
+        const { path, query } = pathOf(req);
+        const logged = loggedQuery(query);
+        requests.push({ method: req.method ?? 'GET', host: hostOf(req), path, ...(logged ? { query: logged } : {}), status });
         if (requests.length > REQUEST_LOG_SIZE) requests.shift();
       })
       .catch(() => undefined);

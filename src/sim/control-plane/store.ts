@@ -13,7 +13,9 @@ export type WorkspaceStatus = 'not_initialized' | 'pending' | 'available' | 'fai
 export interface User {
   readonly id: string;
   readonly username: string;
-  readonly password: string;
+  /** Read at each login: the admin's comes from the release's Secret, which may change or be missing. */
+  readonly password: () => string | undefined;
+  readonly email: string | null;
   readonly isSuperuser: boolean;
   readonly created: string;
 }
@@ -59,7 +61,7 @@ export interface WorkspaceFilter {
 
 export interface StoreOptions {
   readonly adminUsername: string;
-  readonly adminPassword: string;
+  readonly adminPassword: () => string | undefined;
   /** Name of the organization that exists from the start; null for none. */
   readonly organizationName: string | null;
   readonly now: () => number;
@@ -90,7 +92,8 @@ export class ControlPlaneStore {
 
   constructor(options: StoreOptions) {
     this.#now = options.now;
-    const admin = this.createUser(options.adminUsername, options.adminPassword, true);
+    const admin: User = { id: randomUUID(), username: options.adminUsername, password: options.adminPassword, email: null, isSuperuser: true, created: this.#timestamp() };
+    this.#users.set(admin.id, admin);
     if (options.organizationName !== null) this.createOrganization(admin, options.organizationName);
   }
 
@@ -100,25 +103,38 @@ export class ControlPlaneStore {
 
   // --- users and tokens ---
 
-  createUser(username: string, password: string, isSuperuser: boolean): User {
+  createUser(username: string, password: string, isSuperuser: boolean, email?: string): User {
     if ([...this.#users.values()].some((u) => u.username === username)) {
       throw new ApiError(409, `A user named '${username}' already exists`);
     }
-    const user: User = { id: randomUUID(), username, password, isSuperuser, created: this.#timestamp() };
+    const user: User = { id: randomUUID(), username, password: () => password, email: email ?? null, isSuperuser, created: this.#timestamp() };
     this.#users.set(user.id, user);
     return user;
   }
 
-  /** Exchanges a username and password, or a personal access token alone, for a session token. */
-  login(username: string | undefined, password: string): { token: string; expiresIn: number } | undefined {
+  /** Users with this exact name, or all of them. */
+  findUsers(username: string | undefined): User[] {
+    return [...this.#users.values()].filter((u) => username === undefined || u.username === username);
+  }
+
+  /**
+   * Exchanges a username and password, or a personal access token alone, for a
+   * session token; a 401 otherwise.
+   */
+  login(username: string | undefined, password: string): { token: string; expiresIn: number } {
     let user: User | undefined;
     if (username === undefined) {
       const userId = this.#personalTokens.get(password);
       user = userId === undefined ? undefined : this.#users.get(userId);
+      if (!user) throw new ApiError(401, 'Invalid personal access token');
     } else {
-      user = [...this.#users.values()].find((u) => u.username === username && u.password === password);
+      user = [...this.#users.values()].find((u) => u.username === username);
+      const expected = user?.password();
+      if (user && expected === undefined) {
+        throw new ApiError(401, `Password login for '${username}' is unavailable: the control plane has no admin password (ZENML_CLOUD_ADMIN_PASSWORD is not set in its release's Secret)`);
+      }
+      if (!user || expected !== password) throw new ApiError(401, 'Invalid username or password');
     }
-    if (!user) return undefined;
     const token = secretToken(32);
     this.#sessions.set(token, { userId: user.id, expiresAt: this.#now() + TOKEN_LIFETIME_SECONDS * 1000 });
     return { token, expiresIn: TOKEN_LIFETIME_SECONDS };
@@ -252,7 +268,7 @@ export class ControlPlaneStore {
       id: user.id,
       name: user.username,
       username: user.username,
-      email: null,
+      email: user.email,
       is_active: true,
       is_superuser: user.isSuperuser,
       created: user.created,

@@ -10,12 +10,13 @@ import { makeCertificates, type SimCertificates } from '../certs.js';
 import { Admission } from './admission.js';
 import { DEFAULT_TIMINGS, type NodeInfo, type SimTimings } from './controllers/context.js';
 import { Controllers } from './controllers/index.js';
+import { setIngressAddress, type IngressAddress } from './controllers/network.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { kubeconfigYaml, writeKubeconfigFile } from './kubeconfig.js';
 import { mustFindKind } from './registry.js';
 import { RequestLog } from './request-log.js';
 import { ResourceApi } from './resources.js';
-import { route, type VersionInfo } from './routes.js';
+import { route, type ServiceProxyHandler, type VersionInfo } from './routes.js';
 import { seedCluster } from './seed.js';
 import { SimServer } from './server.js';
 import { Store } from './store.js';
@@ -26,6 +27,8 @@ export type { Fault, FaultSpec } from './faults.js';
 export type { RequestLogEntry } from './request-log.js';
 export type { SimTimings } from './controllers/context.js';
 export type { KubeObject } from './types.js';
+export type { IngressAddress } from './controllers/network.js';
+export type { ServiceProxyHandler, ServiceProxyRequest } from './routes.js';
 export { Faults } from './faults.js';
 export { RequestLog } from './request-log.js';
 
@@ -64,6 +67,14 @@ export interface KubeApi {
   list(apiVersion: string, kind: string, namespace?: string): KubeObject[];
   /** Creates an object as a client would (defaults, validation), bypassing HTTP and faults. */
   create(obj: KubeObject): KubeObject;
+  /**
+   * The address the simulated ingress controller publishes in every ingress
+   * it claims (default 192.0.2.10, port 443): e.g. an HTTPS server of the
+   * simulation on 127.0.0.1:<port>, so clients can reach hosts through it.
+   */
+  setIngressAddress(address: IngressAddress): void;
+  /** Answers requests through the service proxy once a service has ready endpoints (without one: connection refused). */
+  setServiceProxy(handler: ServiceProxyHandler | undefined): void;
   /** The store itself, for what the helpers above do not cover. */
   readonly store: Store;
   readonly faults: Faults;
@@ -97,9 +108,10 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
 
   const resources = new ResourceApi({ store, admission, faults, kubelet: controllers.kubelet, user: `system:serviceaccount:default:${contextName}` });
   let serverAddress = '127.0.0.1:0';
+  let serviceProxy: ServiceProxyHandler | undefined;
   const server = new SimServer({
     cert: certs.cert, key: certs.key, token, faults, log: requestLog, watches,
-    route: (req) => route(req, { resources, faults, version, serverAddress }),
+    route: (req) => route(req, { resources, store, faults, version, serverAddress, serviceProxy }),
     onError: (error) => errors.push(error),
   });
   let port: number;
@@ -126,6 +138,10 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
       const type = mustFindKind(obj.apiVersion, obj.kind);
       const { object, uid } = admission.admit(type, clone(obj));
       return store.create(type, object, uid);
+    },
+    setIngressAddress: (address) => setIngressAddress(store, address),
+    setServiceProxy: (handler) => {
+      serviceProxy = handler;
     },
     close: async () => {
       controllers.close();

@@ -1,13 +1,32 @@
-// URL → handler: version, health, discovery, OpenAPI, SelfSubjectAccessReview
-// and the resource paths `/api/v1/...` and `/apis/{group}/{version}/...`.
+// URL → handler: version, health, discovery, OpenAPI, SelfSubjectAccessReview,
+// the service proxy and the resource paths `/api/v1/...` and `/apis/{group}/{version}/...`.
 import { aggregatedDiscovery, AGGREGATED_CONTENT_TYPE, legacyCoreVersions, legacyGroup, legacyGroupList, resourceList, wantsAggregated } from './discovery.js';
-import { methodNotAllowed, pathNotFound } from './errors.js';
+import { ApiError, methodNotAllowed, notFound, pathNotFound } from './errors.js';
 import type { Faults } from './faults.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
 import { json, type ApiRequest, type Reply } from './protocol.js';
-import { findByPath } from './registry.js';
+import { ENDPOINTS, findByPath, SERVICE } from './registry.js';
 import { decodeBody, type ResourceApi } from './resources.js';
+import type { Store } from './store.js';
 import { isObject } from './types.js';
+
+/** A request through the API server's service proxy: /api/v1/namespaces/<ns>/services/[scheme:]name[:port]/proxy/<path>. */
+export interface ServiceProxyRequest {
+  readonly method: string;
+  readonly namespace: string;
+  readonly service: string;
+  readonly scheme: string;
+  /** A port name or number, as in the URL; empty for the service's only port. */
+  readonly port: string;
+  /** The proxied path, from its leading slash. */
+  readonly path: string;
+}
+
+/**
+ * What the server in the service's pods answers (the simulation runs none, so
+ * a test or the simulation says it); undefined: no server listens.
+ */
+export type ServiceProxyHandler = (request: ServiceProxyRequest) => { readonly status: number; readonly body: unknown } | undefined;
 
 export interface VersionInfo {
   gitVersion: string;
@@ -17,9 +36,11 @@ export interface VersionInfo {
 
 export interface RouterDeps {
   resources: ResourceApi;
+  store: Store;
   faults: Faults;
   version: VersionInfo;
   serverAddress: string;
+  serviceProxy: ServiceProxyHandler | undefined;
 }
 
 function versionBody(info: VersionInfo): Record<string, unknown> {
@@ -45,6 +66,30 @@ function selfSubjectAccessReview(req: ApiRequest, faults: Faults): Reply {
     kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec,
     status: allowed ? { allowed: true, reason: 'allowed by the simulated cluster' } : { allowed: false },
   });
+}
+
+/**
+ * As the real API server answers: 404 for a missing service, 503 "no
+ * endpoints available" while no pod behind it is ready, then the pod's own
+ * answer, or 503 "connection refused" when nothing listens in it.
+ */
+function serviceProxy(request: ServiceProxyRequest, deps: RouterDeps): Reply {
+  if (!deps.store.get(SERVICE, request.namespace, request.service)) throw notFound(SERVICE, request.service);
+  const endpoints = deps.store.get(ENDPOINTS, request.namespace, request.service) as { subsets?: { addresses?: { ip: string }[]; ports?: { port: number }[] }[] } | undefined;
+  const subset = endpoints?.subsets?.find((s) => (s.addresses ?? []).length > 0);
+  if (!subset) throw new ApiError(503, 'ServiceUnavailable', `no endpoints available for service "${request.service}"`);
+  const answer = deps.serviceProxy?.(request);
+  if (answer) return json(answer.status, answer.body);
+  const target = `${subset.addresses?.[0]?.ip ?? ''}:${subset.ports?.[0]?.port ?? 80}`;
+  throw new ApiError(503, 'ServiceUnavailable', `error trying to reach service: dial tcp ${target}: connect: connection refused`);
+}
+
+/** `[scheme:]name[:port]`, the service proxy's way of naming its target. */
+function proxyTarget(id: string): Pick<ServiceProxyRequest, 'scheme' | 'service' | 'port'> {
+  const parts = id.split(':');
+  if (parts.length === 3) return { scheme: parts[0] ?? '', service: parts[1] ?? '', port: parts[2] ?? '' };
+  if (parts.length === 2) return { scheme: '', service: parts[0] ?? '', port: parts[1] ?? '' };
+  return { scheme: '', service: id, port: '' };
 }
 
 export function route(req: ApiRequest, deps: RouterDeps): Reply {
@@ -95,6 +140,10 @@ export function route(req: ApiRequest, deps: RouterDeps): Reply {
       namespace = rest[1];
       rest = rest.slice(2);
     }
+  }
+  if (group === '' && namespace !== undefined && rest[0] === 'services' && rest[1] !== undefined && rest[2] === 'proxy') {
+    const path = `/${rest.slice(3).join('/')}`;
+    return serviceProxy({ method: req.method, namespace, ...proxyTarget(rest[1]), path }, deps);
   }
   const type = findByPath(group, version, rest[0] ?? '');
   if (!type || rest.length > 3) throw pathNotFound();

@@ -1,4 +1,4 @@
-// A printed line (✔ done, ↷ skipped with its reason, ✖ failed with its panel,
+// A printed line (✔ done, ↷ verified in place with the reason, ✖ failed with its panel,
 // ‖ waiting with its instructions…). Printed once and never redrawn, so long
 // text wraps under its mark instead of being cut.
 import { Box, Text } from 'ink';
@@ -7,7 +7,7 @@ import { FailurePanel } from './FailurePanel.js';
 import { RunEndView } from './RunEndView.js';
 import type { FinishedLine, PrintedItem } from './state.js';
 
-const MARKS = { header: '▸', done: '✔', skipped: '↷', failed: '✖', waiting: '‖', notice: 'ℹ', details: '»' } as const;
+const MARKS = { header: '▸', done: '✔', verified: '↷', failed: '✖', waiting: '‖', notice: 'ℹ', details: '»' } as const;
 
 interface Props {
   readonly line: FinishedLine;
@@ -18,7 +18,7 @@ interface Props {
 export function FinishedLineView({ line, columns }: Props) {
   const p = usePalette();
   const color = line.kind === 'done' ? p.ok : line.kind === 'failed' ? p.fail : line.kind === 'header' ? p.accent : line.kind === 'waiting' ? p.warn : undefined;
-  const separator = line.kind === 'skipped' || line.kind === 'failed' ? ' — ' : '  ';
+  const separator = line.kind === 'verified' || line.kind === 'failed' ? ' — ' : '  ';
   return (
     <Box flexDirection="column">
       <Box>

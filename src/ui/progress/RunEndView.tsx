@@ -8,6 +8,7 @@ const HEADLINES: Readonly<Record<RunEnd['outcome'], string>> = {
   done: '✔ ZenML Pro is installed',
   'up-to-date': '✔ Everything is already installed and up to date',
   failed: '✖ The install stopped',
+  blocked: '✖ The install stopped at a check',
   interrupted: '■ The install was interrupted',
   waiting: '‖ The install is paused: it waits for the values above',
 };

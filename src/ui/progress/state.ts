@@ -2,6 +2,7 @@
 // Pure (no React): the Ink view renders it, tests feed it event lists.
 import type { Diagnosis } from '../../engine/diagnose.js';
 import type { EngineEvent } from '../../engine/events.js';
+import type { RunOutcome, StepState } from '../../engine/states.js';
 
 /**
  * Lines printed once and never redrawn: the run header, each finished step,
@@ -9,7 +10,7 @@ import type { EngineEvent } from '../../engine/events.js';
  */
 export interface FinishedLine {
   readonly key: string;
-  readonly kind: 'header' | 'done' | 'skipped' | 'failed' | 'waiting' | 'notice' | 'details';
+  readonly kind: 'header' | Extract<StepState, 'done' | 'verified' | 'failed' | 'waiting'> | 'notice' | 'details';
   readonly text: string;
   readonly detail?: string | undefined;
   /** Shown in full under the line: a waiting step's instructions, a running step's details. */
@@ -48,7 +49,7 @@ export interface StepFailure {
 }
 
 export interface RunEnd {
-  readonly outcome: Extract<EngineEvent, { type: 'run-finished' }>['outcome'];
+  readonly outcome: RunOutcome;
   readonly report: readonly string[];
   readonly supportBundle?: string | undefined;
   readonly resumeCommand?: string | undefined;
@@ -113,7 +114,7 @@ export function progressReducer(state: ProgressState, event: EngineEvent): Progr
       return { ...state, reached: position, running: [...others, step] };
     }
     case 'step-skipped':
-      return finish({ ...state, reached: state.reached + 1 }, event.stepId, { kind: 'skipped', text: event.title, detail: event.reason });
+      return finish({ ...state, reached: state.reached + 1 }, event.stepId, { kind: 'verified', text: event.title, detail: event.reason });
     case 'step-done':
       return finish(state, event.stepId, { kind: 'done', text: event.title, detail: formatDuration(event.durationMs) });
     case 'step-failed': {

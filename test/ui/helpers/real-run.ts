@@ -19,11 +19,9 @@
 //   `diagnose()`, `deploymentStatus()`, `warningLines()`); command lines are
 //   made by the same functions the real Cluster uses (argv builders,
 //   `printableCommandLine`, the run's redactor); events reach the view
-//   scrubbed as install.ts hands them to it; run-started and run-finished are
-//   built as src/commands/install.ts builds them (a copy of its few lines: it
-//   builds them inline; test/e2e/install-faults.test.ts pins the resume
-//   command of a real run to the same shape); the support bundle path is the
-//   one `writeSupportBundle` writes.
+//   scrubbed as install.ts hands them to it; run-finished is built by the
+//   engine's own `runFinishedEvent`, run-started as install.ts builds it; the
+//   support bundle path is the one `writeSupportBundle` writes.
 // - What is scripted, at the tools boundary only: `SimCluster` stands in for
 //   the Cluster (src/tools/cluster.ts): what the namespace looks like at each
 //   look (Kubernetes objects) and what helm prints and when. It reports
@@ -52,13 +50,14 @@ import { parse } from 'yaml';
 import { imageRepositories } from '../../../src/answers/derived.js';
 import { validateAnswers } from '../../../src/answers/load.js';
 import { loadAnswersFile, loadedFromAnswers, type LoadedAnswers } from '../../../src/commands/answers-file.js';
-import { planFor, redactorFor, resumeCommandFor, secretLookup, type InstallOptions } from '../../../src/commands/install.js';
+import { ANSWERS_COPY } from '../../../src/commands/answers-copy.js';
+import { resumeCommandFor, type InstallOptions } from '../../../src/commands/install.js';
+import { planFor, redactorFor, secretLookup } from '../../../src/commands/planned.js';
 import type { Prepared } from '../../../src/commands/prepare.js';
 import { diagnose, type Diagnosis } from '../../../src/engine/diagnose.js';
 import { now, type EngineEvent } from '../../../src/engine/events.js';
 import { JournalStore } from '../../../src/engine/journal.js';
-import { installReport } from '../../../src/engine/report.js';
-import { runPlan, type RunResult } from '../../../src/engine/runner.js';
+import { runFinishedEvent, runPlan, type RunResult } from '../../../src/engine/runner.js';
 import { Interrupted, StepFailure, type StepKind, type StepKinds } from '../../../src/engine/step-kind.js';
 import { writeSupportBundle } from '../../../src/engine/support-bundle.js';
 import { canonicalJson, sha256 } from '../../../src/plan/install-plan.js';
@@ -283,7 +282,6 @@ function helmReleaseKind(): StepKind<ActionOf<'helm-release'>> {
       return status?.status === 'deployed' ? 'scripted runs install every release afresh' : undefined;
     },
     async run({ spec }, ctx) {
-      const sim = ctx.cluster as unknown as SimCluster;
       const helmAbort = new AbortController();
       const onRunAbort = (): void => helmAbort.abort();
       ctx.signal.addEventListener('abort', onRunAbort, { once: true });
@@ -565,7 +563,7 @@ export async function recordRun(install: SimInstall, ending: Ending): Promise<Re
     // From here, as src/commands/install.ts runs it.
     emit({ type: 'run-started', at: now(), context: target.context, server: IDENTITY.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: false });
     const resumeCommand = resumeCommandFor(options);
-    const kinds: StepKinds = { ...installKinds(() => installReport(answers, dir)), 'helm-release': helmReleaseKind(), 'wait-ready': waitReadyKind };
+    const kinds: StepKinds = { ...installKinds({ loaded, plan, dir, answersCopy: join(dir, ANSWERS_COPY) }), 'helm-release': helmReleaseKind(), 'wait-ready': waitReadyKind };
     const result = await runPlan({
       plan,
       kinds,
@@ -576,6 +574,9 @@ export async function recordRun(install: SimInstall, ending: Ending): Promise<Re
         digest: prepared.digest,
         secret: secretLookup(prepared),
         readFile: (path) => readFileSync(path, 'utf8'),
+        // examples/sim.yaml enrolls by hand: nothing is obtained, every release's values are the plan's.
+        kept: { get: (key) => prepared.generated.get(key), put: () => Promise.reject(new Error('examples/sim.yaml obtains no secret')) },
+        releaseValues: (spec) => Promise.resolve(spec.valuesDigest),
       },
       journal,
       emit,
@@ -583,18 +584,10 @@ export async function recordRun(install: SimInstall, ending: Ending): Promise<Re
       parallel: 2,
     });
     clock.advance(400);
-    if (result.outcome === 'done' || result.outcome === 'up-to-date') {
-      const report = result.outputs.get('report')?.report;
-      emit({ type: 'run-finished', at: now(), outcome: result.outcome, ...(report !== undefined ? { report: report.split('\n') } : {}) });
-    } else if (result.outcome === 'interrupted') {
-      emit({ type: 'run-finished', at: now(), outcome: 'interrupted', resumeCommand });
-    } else if (result.outcome === 'waiting') {
-      emit({ type: 'run-finished', at: now(), outcome: 'waiting', resumeCommand });
-    } else {
-      // install.ts bundles what it collects from the cluster; the path is what matters to the view.
-      const bundlePath = (await writeSupportBundle(dir, [{ path: 'summary.txt', content: `outcome: ${result.outcome}\nfailed step: ${result.failedStep ?? '?'}\n` }], redactor)).path;
-      emit({ type: 'run-finished', at: now(), outcome: 'failed', resumeCommand, supportBundle: bundlePath });
-    }
+    // install.ts bundles what it collects from the cluster; the path is what matters to the view.
+    const failed = result.outcome === 'failed' || result.outcome === 'blocked';
+    const supportBundle = failed ? (await writeSupportBundle(dir, [{ path: 'summary.txt', content: `outcome: ${result.outcome}\nfailed step: ${result.failedStep ?? '?'}\n` }], redactor)).path : undefined;
+    emit(runFinishedEvent(result, { resumeCommand, ...(supportBundle ? { supportBundle } : {}) }));
     return { events, marks, result };
   } finally {
     vi.useRealTimers();

@@ -3,11 +3,22 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ENDPOINTS, INGRESS, INGRESS_CLASS, POD, SERVICE } from '../registry.js';
 import { matchesSelector } from '../selectors.js';
+import type { Store } from '../store.js';
 import type { KubeObject, Pod, Service } from '../types.js';
 import { conditionIs, type ControllerContext } from './context.js';
 import { namespaceActive } from './namespace.js';
 
 export const LOAD_BALANCER_IP = '192.0.2.10';
+
+/** What the simulated ingress controller publishes: its load balancer's IP and, when given, the port it listens on. */
+export interface IngressAddress {
+  readonly ip: string;
+  readonly port?: number;
+}
+
+// The address is the whole simulated cluster's (its one ingress controller),
+// not any object's: kept per store, so simulations in one process stay apart.
+const published = new WeakMap<Store, IngressAddress>();
 
 export function reconcileLoadBalancer(ctx: ControllerContext, namespace: string, name: string): void {
   const svc = ctx.store.get(SERVICE, namespace, name) as Service | undefined;
@@ -52,14 +63,35 @@ interface IngressObject extends KubeObject {
   status?: { loadBalancer?: { ingress?: unknown[] } };
 }
 
-export function reconcileIngress(ctx: ControllerContext, namespace: string, name: string): void {
-  const ing = ctx.store.get(INGRESS, namespace, name) as IngressObject | undefined;
-  if (!ing || (ing.status?.loadBalancer?.ingress ?? []).length > 0) return;
-  const classes = ctx.store.list(INGRESS_CLASS);
+/** status.loadBalancer as a real controller writes it; `ports` (PortStatus) only when a port is given. */
+function loadBalancerStatus(address: IngressAddress): { ingress: unknown[] } {
+  return { ingress: [{ ip: address.ip, ...(address.port !== undefined ? { ports: [{ port: address.port, protocol: 'TCP' }] } : {}) }] };
+}
+
+/** Writes the published address into an ingress the cluster's ingress class claims; a status already right is left alone. */
+function publishTo(store: Store, namespace: string, name: string): void {
+  const ing = store.get(INGRESS, namespace, name) as IngressObject | undefined;
+  if (!ing) return;
+  const classes = store.list(INGRESS_CLASS);
   const className = ing.spec.ingressClassName;
   const claimed = className !== undefined
     ? classes.some((c) => c.metadata.name === className)
     : classes.some((c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true');
   if (!claimed) return;
-  ctx.store.replace(INGRESS, { ...ing, status: { loadBalancer: { ingress: [{ ip: LOAD_BALANCER_IP }] } } });
+  const loadBalancer = loadBalancerStatus(published.get(store) ?? { ip: LOAD_BALANCER_IP });
+  if (isDeepStrictEqual(ing.status?.loadBalancer, loadBalancer)) return;
+  store.replace(INGRESS, { ...ing, status: { loadBalancer } });
+}
+
+export function reconcileIngress(ctx: ControllerContext, namespace: string, name: string): void {
+  publishTo(ctx.store, namespace, name);
+}
+
+/**
+ * Points the simulated ingress controller at another address, as when its
+ * load balancer changes: every claimed ingress, present and future, reports it.
+ */
+export function setIngressAddress(store: Store, address: IngressAddress): void {
+  published.set(store, address);
+  for (const ing of store.list(INGRESS)) publishTo(store, ing.metadata.namespace ?? '', ing.metadata.name ?? '');
 }

@@ -1,0 +1,179 @@
+// Everything a command that changes the cluster needs, built once: the
+// answers (loaded once), the lock, the plan with its values, the redactor
+// (every secret once), the debug log, the cluster's identity and the
+// journal, checked against that cluster. `install` uses it today; `upgrade`,
+// `uninstall` and `doctor` open their runs the same way.
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DebugLog } from '../engine/debug-log.js';
+import { describeFailure } from '../engine/failures.js';
+import { checkResumeTarget, JournalError, JournalStore, loadJournal, type Journal } from '../engine/journal.js';
+import { acquireLock, LockHeldError, type HeldLock } from '../engine/lock.js';
+import { ExitCode, UserError } from '../errors.js';
+import { canonicalJson, sha256 } from '../plan/install-plan.js';
+import type { Plan, ReleaseSpec, Target } from '../plan/steps.js';
+import type { RunnerOptions } from '../engine/runner.js';
+import type { KeptSecrets, RunSettings } from '../engine/step-kind.js';
+import { rootFallbackNotes } from '../render/render.js';
+import { Cluster, type ClusterFacts, type Tools } from '../tools/cluster.js';
+import type { HealthOptions } from '../tools/health.js';
+import type { Redactor } from '../tools/redact.js';
+import { loadAnswersFile, type LoadedAnswers } from './answers-file.js';
+import { saveAnswersCopy } from './answers-copy.js';
+import type { Output } from './output.js';
+import { planFor, redactorFor, secretLookup } from './planned.js';
+import { writeValues, type Prepared } from './prepare.js';
+import { resolveTarget } from './target.js';
+
+export interface RunOptions {
+  readonly answers: string;
+  readonly dir: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly helm?: string;
+  readonly kubectl?: string;
+  /** host=address:port overrides for the health checks (like curl --resolve). */
+  readonly resolve?: readonly string[];
+  /** Extra CA certificate file trusted by the health checks. */
+  readonly caFile?: string;
+}
+
+export interface OpenedRun {
+  readonly loaded: LoadedAnswers;
+  readonly dir: string;
+  readonly target: Target;
+  readonly tools: Tools;
+  readonly plan: Plan;
+  readonly prepared: Prepared;
+  readonly redactor: Redactor;
+  readonly log: DebugLog;
+  readonly cluster: Cluster;
+  readonly identity: ClusterFacts;
+  readonly health: HealthOptions;
+  /** The journal of an earlier run in this directory, already checked to be of this cluster. */
+  readonly existing: Journal | undefined;
+  /** The journal this run writes (continues the earlier one). */
+  openJournal(): Promise<JournalStore>;
+  /** What every step of this run gets, with the command's settings. */
+  stepContext(settings: RunSettings): RunnerOptions['context'];
+  close(): void;
+}
+
+export function toolsFrom(options: { helm?: string | undefined; kubectl?: string | undefined }): Tools {
+  return { helm: options.helm ?? 'helm', kubectl: options.kubectl ?? 'kubectl' };
+}
+
+function healthOptions(loaded: LoadedAnswers, options: RunOptions): HealthOptions {
+  const overrides = new Map<string, string>();
+  for (const entry of options.resolve ?? []) {
+    const [host, address] = entry.split('=');
+    if (!host || !address || !/^[^:]+:\d+$/.test(address)) throw new UserError(`--resolve ${entry}: expected host=address:port, e.g. zenml.example.com=10.0.0.5:443`);
+    overrides.set(host, address);
+  }
+  const tls = loaded.answers.cluster.tls;
+  const caFiles = [options.caFile, tls.ca !== 'public' ? tls.caFile && loaded.resolvePath(tls.caFile) : undefined].filter((f): f is string => Boolean(f));
+  const ca = caFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
+  return { resolve: overrides, ...(ca ? { ca } : {}) };
+}
+
+function lockDir(dir: string, command: string): HeldLock {
+  try {
+    return acquireLock(dir, { command });
+  } catch (error) {
+    if (error instanceof LockHeldError) throw new UserError(error.message, ['wait for that run to finish; nothing was changed'], ExitCode.blockedByCheck);
+    throw error;
+  }
+}
+
+/**
+ * Opens a run: nothing on the cluster changes here. Input problems are user
+ * errors (exit 2) before the cluster is contacted; an unreachable cluster or a
+ * journal of another cluster blocks (exit 3).
+ */
+export async function openRun(options: RunOptions, out: Output, o: { readonly command: string; readonly loaded?: LoadedAnswers }): Promise<OpenedRun> {
+  const loaded = o.loaded ?? loadAnswersFile(options.answers);
+  for (const w of loaded.warnings) out.warn(`${w.path}: ${w.message}`);
+  const dir = resolve(options.dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const lock = lockDir(dir, o.command);
+  let cluster: Cluster | undefined;
+  let log: DebugLog | undefined;
+  try {
+    if (lock.takenOver) out.warn(`took over a stale lock: ${lock.takenOver.reason}`);
+    const target = resolveTarget(loaded, options);
+    const tools = toolsFrom(options);
+    const health = healthOptions(loaded, options);
+    const { plan, prepared } = await planFor(loaded, { dir, target, persist: true, helm: tools.helm });
+    const redactor = redactorFor(loaded, prepared);
+    for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
+    await writeValues(dir, prepared.releases);
+    await saveAnswersCopy(loaded, dir);
+    log = DebugLog.open(dir, redactor);
+
+    let identity: ClusterFacts;
+    try {
+      cluster = new Cluster(target, tools, redactor);
+      identity = await cluster.identify({});
+    } catch (error) {
+      if (describeFailure(error).family !== 'external') throw error;
+      throw new UserError(`cannot reach the cluster of context "${target.context}": ${(error as Error).message}`, [
+        `check the context, your network or VPN, and your credentials (kubectl --context ${target.context} get ns)`,
+        `helm and kubectl must be on PATH or given with --helm/--kubectl (now: ${tools.helm}, ${tools.kubectl})`,
+      ], ExitCode.blockedByCheck);
+    }
+    const clusterId = { context: target.context, server: identity.server, ...(identity.uid ? { uid: identity.uid } : {}) };
+    let existing: Journal | undefined;
+    try {
+      existing = await loadJournal(dir);
+    } catch (error) {
+      if (error instanceof JournalError) throw new UserError(error.message, [], ExitCode.blockedByCheck);
+      throw error;
+    }
+    if (existing) {
+      const refusal = checkResumeTarget(existing, clusterId, dir);
+      if (refusal) throw new UserError(refusal, [], ExitCode.blockedByCheck);
+    }
+    const answersDigest = sha256(canonicalJson(loaded.answers));
+    const opened = { cluster, log };
+    const kept: KeptSecrets = {
+      get: (key) => prepared.generated.get(key),
+      async put(values) {
+        for (const [key, value] of Object.entries(values)) {
+          prepared.generated.record(key, value);
+          redactor.add(value, key);
+        }
+        await prepared.generated.save();
+      },
+    };
+    const releaseValues = async (spec: ReleaseSpec): Promise<string> => {
+      if (spec.enrolledWorkspace === undefined) return spec.valuesDigest;
+      const release = prepared.render().find((r) => r.id === spec.id);
+      if (!release) throw new Error(`internal: no release ${spec.id}`);
+      await writeValues(dir, [release]);
+      return prepared.digest(canonicalJson(release.values));
+    };
+    return {
+      loaded, dir, target, tools, plan, prepared, redactor, log, cluster, identity, health, existing,
+      stepContext: (settings) => ({
+        cluster: opened.cluster, identity, settings, digest: prepared.digest, secret: secretLookup(prepared), kept, releaseValues,
+        readFile: (path) => readFileSync(path, 'utf8'),
+      }),
+      async openJournal() {
+        const journal = await JournalStore.continue(dir, existing, { answersDigest, cluster: clusterId }, redactor);
+        if (existing && existing.answersDigest !== answersDigest) await journal.setAnswersDigest(answersDigest);
+        return journal;
+      },
+      close() {
+        opened.log.close();
+        opened.cluster.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    log?.close();
+    cluster?.close();
+    lock.release();
+    throw error;
+  }
+}
