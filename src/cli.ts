@@ -3,6 +3,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { InstallOptions } from './commands/install.js';
 import type { PlanOptions } from './commands/plan.js';
+import type { StatusOptions } from './commands/status.js';
+import { describeFailure } from './engine/failures.js';
 import { ExitCode, UserError } from './errors.js';
 import { consoleOutput } from './commands/output.js';
 import { INSTALLER_VERSION } from './version.js';
@@ -75,13 +77,35 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
       .option('--parallel <n>', 'workspaces installed at the same time', wholeNumber('--parallel', 1, 'workspaces', 2), '2')
       .option('--unschedulable-grace <seconds>', 'how long a pod may stay unschedulable before the install stops', wholeNumber('--unschedulable-grace', 0, 'seconds', 120), '60')
       .option('--resolve <host=address:port...>', 'reach a host at another address for the health checks (like curl --resolve)')
-      .option('--ca-file <file>', 'extra CA certificate the health checks trust')
+      .option('--ca-file <file>', 'extra CA certificate the health checks and the control-plane API calls trust')
+      .option('--re-enroll <workspace...>', 'delete these workspaces on the control plane and enroll them anew (only when their enrollment key is lost)')
       .addHelpText('after', '\nRun it again after any failure or interruption: verified steps are skipped, the rest is redone.')
       .action(async (opts: Omit<InstallOptions, 'answers'> & { answers?: string }) => {
         process.exitCode = await installWithWizard(opts);
       });
 
   install(cli.command('install').description('install or resume (the default command): render the values, then run each step with helm and kubectl'));
+
+  cli
+    .command('status')
+    .description('show each release (helm status, chart and app versions), its readiness and health, and workspace enrollment; changes nothing')
+    .option('-d, --dir <dir>', 'install directory: its answers copy and journal name the releases (without --dir or --answers: every release of the zenml-pro and zenml charts in the cluster)')
+    .option('-a, --answers <file>', 'answers file naming the releases (instead of the install directory\'s copy)')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: cluster.kubeconfig, $KUBECONFIG, ~/.kube/config)')
+    .option('--context <name>', 'kube context to read (default: the install\'s, cluster.context, then the current context)')
+    .addOption(new Option('-o, --output <format>', 'a table, or JSON').choices(['text', 'json']).default('text'))
+    .option('--resolve <host=address:port...>', 'reach a host at another address for the health checks (like curl --resolve)')
+    .option('--ca-file <file>', 'extra CA certificate the health checks trust')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 every component is healthy, 1 something is not (a release missing or not deployed, a deployment not ready, /health failing) or no release was found, 2 invalid input, 3 the cluster cannot be reached or read.
+Example: zenml-pro-installer status --dir ./zenml-pro --output json`,
+    )
+    .action(async (opts: StatusOptions) => {
+      const { statusCommand } = await import('./commands/status.js');
+      process.exitCode = await statusCommand(opts, consoleOutput);
+    });
 
   cli
     .command('demo')
@@ -118,8 +142,9 @@ async function installWithWizard(opts: Omit<InstallOptions, 'answers'> & { answe
   let answers = opts.answers;
   if (answers !== undefined) {
     const { loadAnswersFile } = await import('./commands/answers-file.js');
+    let loaded;
     try {
-      loadAnswersFile(answers);
+      loaded = loadAnswersFile(answers);
     } catch (error) {
       // Without a terminal the problems are the answer (exit 2); with one, the wizard asks for them.
       if (!(error instanceof UserError) || !process.stdin.isTTY || !process.stdout.isTTY || opts.output === 'json') throw error;
@@ -127,7 +152,7 @@ async function installWithWizard(opts: Omit<InstallOptions, 'answers'> & { answe
       answers = undefined;
       return finishWizard(await (await import('./commands/interactive.js')).runInteractive({ answers: opts.answers, dir: opts.dir, kubeconfig: opts.kubeconfig }), opts, installCommand);
     }
-    return installCommand({ ...opts, answers }, consoleOutput);
+    return installCommand({ ...opts, answers }, consoleOutput, loaded);
   }
   const { runInteractive } = await import('./commands/interactive.js');
   return finishWizard(await runInteractive({ dir: opts.dir, kubeconfig: opts.kubeconfig }), opts, installCommand);
@@ -147,20 +172,17 @@ async function finishWizard(
 }
 
 function fail(error: unknown): void {
-  if (error instanceof UserError) {
-    consoleOutput.error(error.message);
-    for (const hint of error.hints) process.stderr.write(`  → ${hint}\n`);
-    process.exitCode = error.exitCode;
-    return;
-  }
   if (error instanceof CommanderError) {
+    // commander has printed the problem and the usage already.
     process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
     return;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  consoleOutput.error(`unexpected failure: ${message}`);
-  process.stderr.write('  → this is a bug in zenml-pro-installer; please report it with the command you ran\n');
-  process.exitCode = ExitCode.stepFailed;
+  const f = describeFailure(error);
+  consoleOutput.error(f.family === 'bug' ? `unexpected failure: ${f.message}` : f.message);
+  if (f.command) process.stderr.write(`  ran: ${f.command.commandLine} (exit ${f.command.exitCode ?? '?'})\n${f.command.outputTail.replace(/^/gm, '    ')}\n`);
+  const hints = f.family === 'bug' ? ['this is a bug in zenml-pro-installer; please report it with the command you ran'] : f.hints;
+  for (const hint of hints) process.stderr.write(`  → ${hint}\n`);
+  process.exitCode = f.exitCode;
 }
 
 // A reader that goes away (`... | head`) is not an error worth a stack trace.

@@ -9,7 +9,13 @@ import { runFinishedEvent, runPlan } from '../engine/runner.js';
 import { exitCodeFor } from '../engine/states.js';
 import { writeSupportBundle, SupportBundleSecretError } from '../engine/support-bundle.js';
 import { ExitCode, UserError } from '../errors.js';
+import type { Answers } from '../answers/schema.js';
+import { GENERATED_SECRETS_FILE } from '../engine/generated-secrets.js';
+import type { StepContext } from '../engine/step-kind.js';
+import type { ReportUser } from '../plan/report.js';
+import type { Plan } from '../plan/steps.js';
 import { installKinds } from '../steps/index.js';
+import { usersOf } from '../steps/users.js';
 import { shellLine } from '../tools/argv.js';
 import type { LoadedAnswers } from './answers-file.js';
 import { ANSWERS_COPY } from './answers-copy.js';
@@ -68,11 +74,32 @@ function onInterrupt(abort: AbortController, say: (message: string) => void): ()
   };
 }
 
+/** The accounts the users step made and the organization workspaces enrolled into, for the report: where each password is, never the password. */
+function peopleOf(answers: Answers, dir: string, plan: Plan, ctx: StepContext): { users: ReportUser[]; organization?: string } {
+  const users = usersOf(ctx.outputsOf('users')).map((u) => {
+    const given = answers.users?.find((x) => x.username === u.username)?.password;
+    const ref = typeof given === 'object' ? given : undefined;
+    const passwordFile = ref && 'generate' in ref ? join(dir, GENERATED_SECRETS_FILE) : ref && 'fromFile' in ref ? ref.fromFile : undefined;
+    return { ...u, ...(passwordFile ? { passwordFile } : {}) };
+  });
+  const orgStep = plan.steps.find((s) => s.action.type === 'organization');
+  const organization = orgStep ? ctx.outputsOf(orgStep.id)?.organizationName : undefined;
+  return { users, ...(organization ? { organization } : {}) };
+}
+
 /** `loaded`: answers the caller has already read and checked (they are not read twice). */
 export async function installCommand(options: InstallOptions, out: Output, loaded?: LoadedAnswers): Promise<number> {
   const run = await openRun(options, out, { command: 'install', ...(loaded ? { loaded } : {}) });
   try {
     const { plan, target, identity, cluster, redactor, log, dir } = run;
+    for (const name of options.reEnroll ?? []) {
+      const step = plan.steps.find((s) => s.id === `enroll:${name}`);
+      if (step?.action.type !== 'enroll-workspace') {
+        throw new UserError(`--re-enroll ${name}: no workspace of that name is enrolled automatically by these answers`, [
+          `name one of: ${plan.steps.flatMap((s) => (s.action.type === 'enroll-workspace' ? [s.action.workspace] : [])).join(', ') || '(none)'}`,
+        ]);
+      }
+    }
     if (!options.yes) {
       const summary = `Install ZenML Pro (${run.loaded.answers.scenario}) into context ${target.context} at ${identity.server} (Kubernetes ${identity.gitVersion}), namespaces ${plan.namespaces.join(', ')}.`;
       if (!process.stdin.isTTY) {
@@ -98,7 +125,7 @@ export async function installCommand(options: InstallOptions, out: Output, loade
 
     const result = await runPlan({
       plan,
-      kinds: installKinds({ loaded: run.loaded, plan, dir, answersCopy: join(dir, ANSWERS_COPY) }),
+      kinds: installKinds({ loaded: run.loaded, plan, dir, answersCopy: join(dir, ANSWERS_COPY), people: (ctx) => peopleOf(run.loaded.answers, dir, plan, ctx) }),
       context: run.stepContext({
         failFast: { unschedulableSeconds: Number(options.unschedulableGrace ?? 60) },
         watchIntervalMs: 250,

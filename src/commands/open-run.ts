@@ -23,6 +23,7 @@ import { saveAnswersCopy } from './answers-copy.js';
 import type { Output } from './output.js';
 import { planFor, redactorFor, secretLookup } from './planned.js';
 import { writeValues, type Prepared } from './prepare.js';
+import { healthOptions } from './health-options.js';
 import { resolveTarget } from './target.js';
 
 export interface RunOptions {
@@ -63,19 +64,6 @@ export function toolsFrom(options: { helm?: string | undefined; kubectl?: string
   return { helm: options.helm ?? 'helm', kubectl: options.kubectl ?? 'kubectl' };
 }
 
-function healthOptions(loaded: LoadedAnswers, options: RunOptions): HealthOptions {
-  const overrides = new Map<string, string>();
-  for (const entry of options.resolve ?? []) {
-    const [host, address] = entry.split('=');
-    if (!host || !address || !/^[^:]+:\d+$/.test(address)) throw new UserError(`--resolve ${entry}: expected host=address:port, e.g. zenml.example.com=10.0.0.5:443`);
-    overrides.set(host, address);
-  }
-  const tls = loaded.answers.cluster.tls;
-  const caFiles = [options.caFile, tls.ca !== 'public' ? tls.caFile && loaded.resolvePath(tls.caFile) : undefined].filter((f): f is string => Boolean(f));
-  const ca = caFiles.map((f) => readFileSync(f, 'utf8')).join('\n');
-  return { resolve: overrides, ...(ca ? { ca } : {}) };
-}
-
 function lockDir(dir: string, command: string): HeldLock {
   try {
     return acquireLock(dir, { command });
@@ -103,7 +91,7 @@ export async function openRun(options: RunOptions, out: Output, o: { readonly co
     if (lock.takenOver) out.warn(`took over a stale lock: ${lock.takenOver.reason}`);
     const target = resolveTarget(loaded, options);
     const tools = toolsFrom(options);
-    const health = healthOptions(loaded, options);
+    const health = healthOptions(options, loaded);
     const { plan, prepared } = await planFor(loaded, { dir, target, persist: true, helm: tools.helm });
     const redactor = redactorFor(loaded, prepared);
     for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);

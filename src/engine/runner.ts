@@ -113,11 +113,12 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     }
   };
 
-  // Start every step whose needs are met, at most `parallel` at once.
+  // Start every step whose needs are met, at most `parallel` at once. A
+  // failure stops only what depends on it: other workspaces go on to the end.
   const running = new Map<string, Promise<void>>();
   const needsMet = (s: Step): boolean => s.needs.every((n) => isSettled(state.get(n)));
   for (;;) {
-    if (!failure && !interruptedAt && !o.signal.aborted) {
+    if (!interruptedAt && !o.signal.aborted) {
       for (const step of plan.steps) {
         if (running.size >= Math.max(1, o.parallel)) break;
         if (state.get(step.id) !== 'pending' || !needsMet(step)) continue;

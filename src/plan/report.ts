@@ -196,10 +196,12 @@ function loginSection(input: ReportInput): ReportSection {
   }
   if (cp?.sso.enabled) blocks.push({ text: `Single sign-on: log in at ${dashboardUrl}; the first SSO login becomes superuser.` });
   const users = input.users ?? [];
-  if (input.organization) blocks.push({ text: `Organization: \`${input.organization}\`.` });
+  if (input.organization) blocks.push({ text: `Organization: \`${input.organization}\` (the workspaces are enrolled in it).` });
   if (users.length > 0) {
     blocks.push(
-      { text: `Users created${input.organization ? ` in \`${input.organization}\`` : ''}: each logs in at ${dashboardUrl} with the user name and the password from the file named:` },
+      {
+        text: `Accounts created on the control plane: each logs in at ${dashboardUrl} with the user name and the password from the file named${input.organization ? `; a superuser adds the others to \`${input.organization}\` under Organization → Members (the documented API has no membership call)` : ''}:`,
+      },
       {
         items: users.map((u) => {
           const role = u.superuser ? ' (superuser)' : '';

@@ -12,6 +12,9 @@ import { connectControlPlane } from './control-plane.js';
 
 type Action = ActionOf<'enroll-workspace'>;
 
+/** Workspace states before any server called in (the documented status values). */
+const NEVER_CONNECTED = new Set(['not_initialized', 'pending']);
+
 /** Where a workspace's enrollment is kept: its key, and its ids and names (JSON). */
 const keySlot = (workspace: string): string => `workspaces.${workspace}.enrollment.key`;
 const recordSlot = (workspace: string): string => `workspaces.${workspace}.enrollment.record`;
@@ -41,7 +44,13 @@ export const enrollWorkspaceKind: StepKind<Action> = {
     if (!org?.organizationId) throw new Error(`internal: ${a.organizationStep} recorded no organization`);
     const client = await connectControlPlane(a.access, ctx);
     const existing = await client.findWorkspace(a.workspace, org.organizationId);
-    if (existing) {
+    // This directory's own enrollment, cut off (kill -9, a dropped connection) between the control
+    // plane's answer and keeping the key: no server ever used that workspace, so it is made again.
+    const ownUnused = existing !== undefined && (ctx.prior === 'running' || ctx.prior === 'interrupted') && NEVER_CONNECTED.has(existing.status);
+    if (existing && ownUnused && !ctx.settings.reEnroll?.has(a.workspace)) {
+      ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `an interrupted run enrolled ${a.workspace} (workspace ${existing.id}) but stopped before keeping its key; no server has connected to it, so it is deleted and enrolled again` });
+      await client.deleteWorkspace(existing.id);
+    } else if (existing) {
       if (!ctx.settings.reEnroll?.has(a.workspace)) {
         throw new StepFailure(
           `workspace ${a.workspace} is already on the control plane (id ${existing.id}, status ${existing.status}), and this install directory does not hold its enrollment key: the control plane shows a key only once`,

@@ -121,6 +121,21 @@ describe('the scheduler', () => {
     expect(journal.step('after')).toBeUndefined();
   });
 
+  test('a failing workspace stops only its own later steps: the other workspaces finish, and the run ends failed', async () => {
+    const p = plan([
+      { id: 'cp' },
+      { id: 'a1', needs: ['cp'], workspace: 'a' }, { id: 'a2', needs: ['a1'], workspace: 'a' },
+      { id: 'b1', needs: ['cp'], workspace: 'b' }, { id: 'b2', needs: ['b1'], workspace: 'b' },
+      { id: 'report', needs: ['a2', 'b2'] },
+    ]);
+    const { result, log, journal } = await run(p, { a1: { run: () => Promise.reject(new StepFailure('image cannot be pulled')) }, b1: { run: () => later(30) } }, { parallel: 2 });
+    expect(result).toMatchObject({ outcome: 'failed', failedStep: 'a1' });
+    expect(log).toContain('end b2');
+    expect(log).not.toContain('start a2');
+    expect(log).not.toContain('start report');
+    expect(journal.step('b2')?.state).toBe('done');
+  });
+
   test("an error only the operator can fix blocks the run and keeps its hints", async () => {
     const { result, events } = await run(plan([{ id: 'x' }]), { x: { run: () => Promise.reject(new UserError('ps is missing', ['install procps'])) } });
     expect(result.outcome).toBe('blocked');

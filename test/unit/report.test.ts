@@ -182,11 +182,11 @@ describe('logging in', () => {
       { username: 'bob', superuser: false },
     ];
     const text = facts(input(answersOf(), { users, organization: 'acme' }));
-    expect(text).toContain('Organization: acme.');
-    expect(text).toContain('Users created in acme: each logs in at https://zenml-pro.example.com with the user name and the password from the file named:');
+    expect(text).toContain('Organization: acme (the workspaces are enrolled in it).');
+    expect(text).toContain('Accounts created on the control plane: each logs in at https://zenml-pro.example.com with the user name and the password from the file named; a superuser adds the others to acme under Organization → Members');
     expect(text).toContain(`- alice (superuser): password in ${DIR}/secrets/users.alice`);
     expect(text).toContain('- bob: the installer keeps no password for this user');
-    expect(facts(input(answersOf()))).not.toContain('Users created');
+    expect(facts(input(answersOf()))).not.toContain('Accounts created');
   });
 });
 
