@@ -16,9 +16,10 @@ export function workspaceNamespace(w: Pick<Workspace, 'name' | 'namespace'>): st
   return w.namespace ?? `zenml-workspace-${w.name}`;
 }
 
-/** The chart's resource prefix: the release name itself when it is `zenml`, else `<release>-zenml`. */
+/** The chart's resource prefix, by its own rule: the release name when it contains `zenml`, else `<release>-zenml` (at most 63 characters). */
 export function workspaceFullname(w: Pick<Workspace, 'releaseName'>): string {
-  return w.releaseName === 'zenml' ? 'zenml' : `${w.releaseName}-zenml`;
+  const full = w.releaseName.includes('zenml') ? w.releaseName : `${w.releaseName}-zenml`;
+  return full.slice(0, 63).replace(/-+$/, '');
 }
 
 /** A chart reference that can only mean a local path (a repository chart such as `zenml/zenml` is left to helm). */

@@ -19,7 +19,7 @@ import {
 import type { RenderedRelease } from '../render/render.js';
 import { helmArgs, kubectlArgs, shellLine } from '../tools/argv.js';
 import { applyArgs, helmUpgradeArgs } from '../tools/commands.js';
-import { describeManifest, disruptionBudgetName, namespaceManifest, workloadManagerManifests } from './manifests.js';
+import { describeManifest, disruptionBudgetName, namespaceManifest, workloadManagerManifests, workspaceServerServiceAccount } from './manifests.js';
 import type { ControlPlaneAccess, Manifest, Plan, ReleaseSpec, Step, Target } from './steps.js';
 
 export const HELM_TIMEOUT_SECONDS = 600;
@@ -240,7 +240,7 @@ export function buildInstallPlan(inputs: PlanInputs): Plan {
     const enroll = automatic ? automaticEnrollStep(w, organizationStep(enrollmentOrganization(a, w))) : enrollStep(inputs, w, cpReady);
     if (!automatic) steps.push(enroll);
     const ground = groundwork(w.name, `workspace ${w.name}`, ns, [w.hostname], w.name);
-    const wm = workloadManager(w, ns, apply);
+    const wm = workloadManager(w, ns, r.values, apply);
     const rel = release(
       r,
       { release: w.releaseName, namespace: ns, ...chartSource(inputs, workspaceChart(a, w).ref), version: w.version, deployments: [fullname], migrationJob: `${fullname}-db-migration`, ...(automatic ? { enrolledWorkspace: w.name } : {}) },
@@ -334,10 +334,10 @@ export function enrollmentInstructions(a: Answers, w: Workspace, index: number):
   ];
 }
 
-function workloadManager(w: Workspace, serverNamespace: string, apply: (id: string, title: string, needs: readonly string[], manifests: Manifest[], workspace?: string) => Step): string | undefined {
+function workloadManager(w: Workspace, serverNamespace: string, serverValues: Readonly<Record<string, unknown>>, apply: (id: string, title: string, needs: readonly string[], manifests: Manifest[], workspace?: string) => Step): string | undefined {
   if (!w.workloadManager.enabled) return undefined;
   const runnerNs = w.workloadManager.namespace ?? DEFAULT_WORKLOAD_NAMESPACE;
-  const manifests = workloadManagerManifests(runnerNs, w.workloadManager.serviceAccount, serverNamespace, 'zenml');
+  const manifests = workloadManagerManifests(runnerNs, w.workloadManager.serviceAccount, serverNamespace, workspaceServerServiceAccount(w, serverValues));
   return apply(`workload-manager:${w.name}`, `Workload manager: namespace ${runnerNs}, service account and RBAC for ${w.name}`, [`namespace:${w.name}`], manifests, w.name).id;
 }
 

@@ -141,14 +141,22 @@ function workloadManagerEnv(w: Workspace): Record<string, string> | undefined {
     ZENML_KUBERNETES_WORKLOAD_MANAGER_SERVICE_ACCOUNT: wm.serviceAccount,
     ZENML_KUBERNETES_WORKLOAD_MANAGER_BUILD_RUNNER_IMAGE: String(wm.buildRunnerImage),
   };
-  if (wm.registry) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_DOCKER_REGISTRY = wm.registry;
-  if (wm.runnerImage) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_RUNNER_IMAGE = wm.runnerImage;
-  if (wm.awsBucket) {
-    // The bucket only takes effect with the switch (the guide sets both).
-    env.ZENML_KUBERNETES_WORKLOAD_MANAGER_ENABLE_EXTERNAL_LOGS = 'true';
-    env.ZENML_AWS_KUBERNETES_WORKLOAD_MANAGER_BUCKET = wm.awsBucket;
+  // The guide reads the registry only when it builds runner images and the pre-built image only
+  // when it does not, so only the chosen mode's setting is rendered (neither: each snapshot's own image).
+  if (wm.buildRunnerImage) {
+    if (wm.registry) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_DOCKER_REGISTRY = wm.registry;
+  } else if (wm.runnerImage) {
+    env.ZENML_KUBERNETES_WORKLOAD_MANAGER_RUNNER_IMAGE = wm.runnerImage;
   }
-  if (wm.awsRegion) env.ZENML_AWS_KUBERNETES_WORKLOAD_MANAGER_REGION = wm.awsRegion;
+  // Only the AWS implementation reads the ZENML_AWS_* settings and external logs.
+  if (wm.implementation === 'aws') {
+    if (wm.awsBucket) {
+      // The bucket only takes effect with the switch (the guide sets both).
+      env.ZENML_KUBERNETES_WORKLOAD_MANAGER_ENABLE_EXTERNAL_LOGS = 'true';
+      env.ZENML_AWS_KUBERNETES_WORKLOAD_MANAGER_BUCKET = wm.awsBucket;
+    }
+    if (wm.awsRegion) env.ZENML_AWS_KUBERNETES_WORKLOAD_MANAGER_REGION = wm.awsRegion;
+  }
   // The server reads these as JSON or numbers from plain environment strings.
   if (wm.podResources) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_POD_RESOURCES = JSON.stringify(wm.podResources);
   if (wm.ttlSecondsAfterFinished !== undefined) env.ZENML_KUBERNETES_WORKLOAD_MANAGER_TTL_SECONDS_AFTER_FINISHED = String(wm.ttlSecondsAfterFinished);

@@ -9,6 +9,9 @@ import type { Target } from './argv.js';
 import type { HelmUpgradeSpec } from './commands.js';
 import { ExternalError, failedCommand, type FailedCommand } from './external-error.js';
 import { KubeApi } from './kube-api.js';
+import type { ClusterFacts, HelmReleaseStatus } from './cluster-facts.js';
+
+export type { ClusterFacts, HelmReleaseStatus } from './cluster-facts.js';
 import { retryTransientReads, transientReasonId, type KubeApiError } from './kube-errors.js';
 import type { Manifest, NamespaceSnapshot } from './kube-objects.js';
 import type { Redactor } from './redact.js';
@@ -32,19 +35,6 @@ export class ToolError extends ExternalError {
     this.name = 'ToolError';
     this.command = failedCommand(result);
   }
-}
-
-export interface HelmReleaseStatus {
-  readonly status: string;
-  readonly revision: number;
-  readonly chartVersion: string | undefined;
-}
-
-export interface ClusterFacts {
-  readonly server: string;
-  readonly uid: string | undefined;
-  readonly gitVersion: string;
-  readonly minor: number;
 }
 
 export interface CallHooks {

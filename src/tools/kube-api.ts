@@ -8,7 +8,7 @@ import {
   AppsV1Api, AuthorizationV1Api, BatchV1Api, CoreV1Api, createConfiguration, KubernetesObjectApi, ServerConfiguration, VersionApi,
   type Configuration, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1Secret,
 } from '@kubernetes/client-node';
-import type { ClusterFacts, HelmReleaseStatus } from './cluster.js';
+import type { ClusterFacts, HelmReleaseStatus } from './cluster-facts.js';
 import { decodeRecord, latestRecord, recordRevision, recordStatus, releaseSelector } from './helm-records.js';
 import type { Target } from './argv.js';
 import { loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';

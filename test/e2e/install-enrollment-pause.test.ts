@@ -1,6 +1,6 @@
-// A first self-hosted install, as the vendor guide orders it: the control plane
-// must run before a workspace can be enrolled in its UI. Without enrollment
-// values the install stops once the control plane is ready, says what to copy
+// A first self-hosted install with manual enrollment, as the vendor guide's UI
+// path orders it: the control plane must run before a workspace can be
+// enrolled in its UI. Without enrollment values the install stops once the control plane is ready, says what to copy
 // and exits 4; with the values added, the next install finishes the rest and
 // does not touch the control plane again. Real helm (4 and 3) and kubectl
 // against the simulated cluster.
@@ -35,12 +35,13 @@ describe.each(HELMS)('first self-hosted install with $label', ({ label, helm }) 
     scratch.cleanup();
   });
 
-  test('without enrollment values it stops after the control plane is ready, says what to copy, and exits 4', async () => {
+  test('set to manual without enrollment values, it stops after the control plane is ready, says what to copy, and exits 4', async () => {
     writeAnswersCopy(answers, {
       edit: (text) => {
         const match = ML_ENROLLMENT.exec(text);
         if (!match) throw new Error('examples/sim.yaml no longer has the ml enrollment block this test removes');
-        return text.replace(match[1]!, HA);
+        // Manual by choice: with the admin account at hand the installer would enroll it itself.
+        return text.replace(match[1]!, `${HA}    enrollment:\n      mode: manual\n`);
       },
     });
     const result = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, answers }), env);

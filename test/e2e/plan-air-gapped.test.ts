@@ -29,13 +29,13 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('plan examples/air-gapped.yaml with its offline bundle', () => {
-  test('succeeds, with the local charts and the wait for enrollment after the control plane', () => {
+  test('succeeds, with the local charts and the enrollment through the in-cluster control plane after it is ready', () => {
     const r = runCli(['plan', '--answers', answers, '--dir', join(tmp, 'install')], { env });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(join(tmp, 'bundle/charts/zenml-pro-0.13.0.tgz'));
     expect(r.stdout).toContain(join(tmp, 'bundle/charts/zenml-0.93.2.tgz'));
-    expect(r.stdout).toContain('Enrollment of ml (manual: waiting for its values)');
+    expect(r.stdout).toContain('Enrollment of ml through the control-plane API');
   });
 
   test('a chart whose Chart.yaml version is not the answers version is refused, naming the field', () => {

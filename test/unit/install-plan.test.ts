@@ -106,3 +106,28 @@ describe('the install plan', () => {
     expect(step(plan, 'ready:ml').action).toMatchObject({ healthUrl: 'https://ml.example.com/health' });
   });
 });
+
+test("the workload manager's Role is bound to the workspace server's own ServiceAccount, as the chart names it", () => {
+  const binding = (mutate: (w: Record<string, any>) => void): unknown => {
+    const { plan } = planOf((a) => {
+      a.workspaces[0].workloadManager = { enabled: true };
+      mutate(a.workspaces[0]);
+    });
+    const action = step(plan, 'workload-manager:ml').action;
+    const manifests = action.type === 'apply' ? action.manifests : [];
+    return (manifests.find((m) => m.kind === 'RoleBinding') as { subjects?: unknown[] } | undefined)?.subjects;
+  };
+  expect(binding(() => undefined)).toEqual([{ kind: 'ServiceAccount', name: 'zenml', namespace: 'zenml-workspace-ml' }]);
+  expect(binding((w) => { w.extraValues = { serviceAccount: { name: 'ml-server' } }; })).toEqual([{ kind: 'ServiceAccount', name: 'ml-server', namespace: 'zenml-workspace-ml' }]);
+});
+
+test("a workspace's deployment and migration job are named by the chart's own rule: the release name when it contains zenml", () => {
+  const names = (releaseName: string): unknown => {
+    const { plan } = planOf((a) => { a.workspaces[0].releaseName = releaseName; });
+    const action = step(plan, 'release:workspace-ml').action;
+    return action.type === 'helm-release' ? [action.spec.deployments, action.spec.migrationJob] : undefined;
+  };
+  expect(names('zenml')).toEqual([['zenml'], 'zenml-db-migration']);
+  expect(names('zenml-prod')).toEqual([['zenml-prod'], 'zenml-prod-db-migration']);
+  expect(names('ml')).toEqual([['ml-zenml'], 'ml-zenml-db-migration']);
+});

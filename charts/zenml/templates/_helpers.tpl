@@ -1,11 +1,11 @@
-{{/* `zenml` for a release named zenml, else <release>-zenml (or fullnameOverride). */}}
+{{/* The release name when it contains `zenml`, else <release>-zenml (or fullnameOverride), as the real chart names it. */}}
 {{- define "zenml.fullname" -}}
 {{- if .Values.fullnameOverride -}}
 {{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
 {{- $name := .Values.nameOverride | default .Chart.Name -}}
-{{- if eq .Release.Name $name -}}
-{{- $name -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
 {{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
@@ -17,8 +17,17 @@
 {{- printf "%s-db-migration" (include "zenml.fullname" . | trunc 50 | trimSuffix "-") -}}
 {{- end }}
 
+{{/*
+The server pods' ServiceAccount: serviceAccount.name (values.yaml ships `zenml`);
+emptied, the fullname when the chart creates the account, else the namespace's
+`default`. The installer binds its workload-manager Role to this name.
+*/}}
 {{- define "zenml.serviceAccountName" -}}
-{{- .Values.serviceAccount.name | default "zenml" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "zenml.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
+{{- end -}}
 {{- end }}
 
 {{- define "zenml.selectorLabels" -}}

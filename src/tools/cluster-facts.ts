@@ -1,0 +1,15 @@
+// What the installer reads of a cluster and of a helm release, shared by the
+// API client (which reads them) and the Cluster (which the steps ask).
+
+export interface ClusterFacts {
+  readonly server: string;
+  readonly uid: string | undefined;
+  readonly gitVersion: string;
+  readonly minor: number;
+}
+
+export interface HelmReleaseStatus {
+  readonly status: string;
+  readonly revision: number;
+  readonly chartVersion: string | undefined;
+}
