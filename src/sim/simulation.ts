@@ -10,6 +10,9 @@ import { startControlPlaneApi, type ControlPlaneApi } from './control-plane/inde
 import { startKubeApi, type KubeApi, type KubeApiOptions } from './kube/index.js';
 import type { KubeObject } from './kube/index.js';
 
+/** A control plane run elsewhere (as ZenML's SaaS is, for hybrid and workspace-only installs): the simulation's own API answers at this name. */
+export const REMOTE_CONTROL_PLANE_HOST = 'cloudapi.sim.example.com';
+
 export interface SimulationOptions extends Pick<KubeApiOptions, 'timings' | 'faults' | 'version' | 'port'> {
   /** Where kubeconfig, sim.json and ca.crt are written. */
   readonly out: string;
@@ -98,6 +101,7 @@ export async function startSimulation(options: SimulationOptions): Promise<Simul
         return cp !== undefined && ingressHosts(kube, cp.namespace).includes(host);
       },
       healthOf: (host) => healthFromCluster(kube, host),
+      hostnames: [REMOTE_CONTROL_PLANE_HOST],
     });
   } catch (error) {
     await kube.close();
