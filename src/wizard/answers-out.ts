@@ -1,11 +1,12 @@
 // The answers the wizard hands back: its working copy without what no longer
-// applies (the other scenario's block, removed workspaces, answers of
+// applies (the other scenario's block, removed workspaces and users, answers of
 // questions no longer asked), then with typed secrets moved out (see typed-secrets.ts).
 import { API_VERSION } from '../answers/schema.js';
 import { askablePatterns, fieldPattern, holdsAnswer } from './askable.js';
-import { isAtOrInside, pathKey, setAt, type Path, type Raw } from './path.js';
+import { getAt, isAtOrInside, pathKey, setAt, type Path, type Raw } from './path.js';
 import type { WizardData } from './question.js';
 import { buildQuestions } from './questions/index.js';
+import { userCount } from './questions/users.js';
 import { workspaceCount } from './questions/workspaces.js';
 import { extractTypedSecrets, type ExtractedSecrets } from './typed-secrets.js';
 
@@ -34,6 +35,12 @@ export function workingAnswers(d: WizardData): Raw {
   let raw = setAt(d.raw, ['apiVersion'], API_VERSION);
   const count = workspaceCount(d);
   if (Array.isArray(raw.workspaces) && raw.workspaces.length > count) raw = { ...raw, workspaces: raw.workspaces.slice(0, count) };
+  // Users exist only where the wizard offers them (self-hosted, password logins on), as many as were kept.
+  const users = userCount(d);
+  if (users === 0) raw = without(raw, 'users');
+  else if (Array.isArray(raw.users) && raw.users.length > users) raw = { ...raw, users: raw.users.slice(0, users) };
+  // An organization left empty means the default one: no block at all (the schema requires its name).
+  if (getAt(raw, ['organization', 'name']) === undefined) raw = without(raw, 'organization');
   if (raw.scenario === 'hybrid' || raw.scenario === 'workspace-only') raw = without(without(raw, 'controlPlane'), 'airGapped');
   else if (raw.scenario === 'self-hosted') raw = without(raw, 'existingControlPlane');
   const current = buildQuestions(d)

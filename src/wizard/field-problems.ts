@@ -11,10 +11,14 @@ export function answersProblems(d: WizardData): readonly Problem[] {
   return result.ok ? [] : result.problems;
 }
 
-/** Problems to show on `q`. */
-export function problemsFor(q: Question, problems: readonly Problem[]): Problem[] {
+/**
+ * Problems to show on `q`. A problem a question still to come owns is left to
+ * it: choosing automatic enrollment is fine, the token it needs is asked next.
+ */
+export function problemsFor(q: Question, problems: readonly Problem[], later: readonly Question[] = []): Problem[] {
   const key = pathKey(q.path);
-  return problems.filter((p) => (q.exact ? p.path === key : isAtOrInside(p.path, key)) || (q.owns?.includes(p.path) ?? false));
+  const mine = (p: Problem): boolean => (q.exact ? p.path === key : isAtOrInside(p.path, key)) || (q.owns?.includes(p.path) ?? false);
+  return problems.filter((p) => mine(p) && !later.some((l) => l.owns?.includes(p.path)));
 }
 
 /** Whether `q` has to be asked to fix one of these problem paths (including a missing parent, e.g. `controlPlane`). */

@@ -56,7 +56,9 @@ function submit(state: WizardState): WizardState {
   if ('next' in outcome) return withDraft(state, q, outcome.next);
   if ('error' in outcome) return { ...state, error: outcome.error };
   const data = writeAnswer(q, state.data, outcome.value);
-  const problems = problemsFor(q, answersProblems(data));
+  const after = questions({ data });
+  const at = after.findIndex((x) => x.id === q.id);
+  const problems = problemsFor(q, answersProblems(data), at === -1 ? [] : after.slice(at + 1));
   if (problems.length > 0) return { ...state, error: problems.map((p) => p.message).join('\n') };
   // A secret is submitted whole: coming back shows how it is supplied first.
   const drafts = q.kind === 'secret' ? { ...state.drafts, [q.id]: { ...draftFor(state, q), stage: 'method' as const } } : state.drafts;

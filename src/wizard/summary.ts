@@ -1,9 +1,10 @@
 // Readable answers: one line per question for the context above a question,
 // and a short summary per section for the review. Secrets show how they are
-// supplied, never their value.
+// supplied, never their value; users show their names and roles only.
 import { isAtOrInside, pathKey, scalarText } from './path.js';
 import { readAnswer, type Question, type WizardData } from './question.js';
 import { buildQuestions } from './questions/index.js';
+import { USERS_SECTION, usersSummary } from './questions/users.js';
 import { describeSecret } from './secret-entry.js';
 import { SECTION_TITLES, sectionsFor, type SectionId } from './sections.js';
 
@@ -35,7 +36,9 @@ export interface SectionSummary {
 }
 
 export function reviewSummary(d: WizardData): SectionSummary[] {
-  const qs = buildQuestions(d).filter((q) => q.inSummary !== false);
+  // Users read as one line of names and roles (see usersSummary), not answer by answer.
+  const qs = buildQuestions(d).filter((q) => q.inSummary !== false && q.path[0] !== 'users');
+  const users = usersSummary(d);
   return sectionsFor(d.raw.scenario)
     .filter((s) => s !== 'review')
     .map((section) => {
@@ -44,6 +47,7 @@ export function reviewSummary(d: WizardData): SectionSummary[] {
         const key = q.group ?? '';
         groups.set(key, [...(groups.get(key) ?? []), `${q.label}: ${displayValue(q, d)}`]);
       }
+      if (section === USERS_SECTION && users !== undefined) groups.set('', [...(groups.get('') ?? []), `Users: ${users}`]);
       const lines = [...groups].map(([group, items]) => (group ? `${group} — ${items.join(' · ')}` : items.join(' · ')));
       return { section, title: SECTION_TITLES[section], groups: [...groups].map(([group, items]) => ({ group: group || undefined, items })), lines };
     });

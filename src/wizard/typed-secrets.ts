@@ -7,9 +7,9 @@
 // `{ fromEnv: ZPI_SECRET_<WHERE> }` and its value goes into a separate map
 // keyed by that name. The caller passes the map to the install through the
 // environment or writes each value to a 0600 file; the saved answers only
-// hold the reference. <WHERE> names the field, by workspace name where there
-// is one: ZPI_SECRET_CONTROL_PLANE_DATABASE_PASSWORD,
-// ZPI_SECRET_WORKSPACE_ML_PROD_DATABASE_PASSWORD.
+// hold the reference. <WHERE> names the field, by workspace or user name where
+// there is one: ZPI_SECRET_CONTROL_PLANE_DATABASE_PASSWORD,
+// ZPI_SECRET_WORKSPACE_ML_PROD_DATABASE_PASSWORD, ZPI_SECRET_USER_JANE_PASSWORD.
 import { getAt, setAt, type Path, type Raw } from './path.js';
 
 export const TYPED_SECRET_PREFIX = 'ZPI_SECRET_';
@@ -21,12 +21,15 @@ export function secretPaths(raw: Raw): Path[] {
     ['controlPlane', 'database', 'password'],
     ['controlPlane', 'adminPassword'],
     ['controlPlane', 'sso', 'clientSecret'],
+    ['controlPlane', 'apiToken'],
     ['existingControlPlane', 'apiToken'],
   ];
   const workspaces = Array.isArray(raw.workspaces) ? raw.workspaces : [];
   workspaces.forEach((_, i) => {
     for (const rest of [['database', 'password'], ['encryptionKey'], ['jwtSecretKey'], ['enrollment', 'enrollmentKey']]) paths.push(['workspaces', i, ...rest]);
   });
+  const users = Array.isArray(raw.users) ? raw.users : [];
+  users.forEach((_, i) => paths.push(['users', i, 'password']));
   return paths;
 }
 
@@ -39,12 +42,19 @@ const snake = (s: string): string =>
     .filter((word, i, words) => word !== '' && word !== words[i - 1])
     .join('_');
 
+/** Lists whose items have a name, and the word that precedes it in the variable name. */
+const NAMED_LISTS: Readonly<Record<string, { readonly kind: string; readonly nameKey: string }>> = {
+  workspaces: { kind: 'WORKSPACE', nameKey: 'name' },
+  users: { kind: 'USER', nameKey: 'username' },
+};
+
 /** The environment variable a typed secret at `path` is handed over in. */
 export function typedSecretEnvName(raw: Raw, path: Path): string {
   const [top, index, ...rest] = path;
-  if (top === 'workspaces' && typeof index === 'number') {
-    const name = getAt(raw, ['workspaces', index, 'name']);
-    const who = typeof name === 'string' && name !== '' ? `WORKSPACE_${snake(name)}` : `WORKSPACE_${index + 1}`;
+  const list = typeof top === 'string' ? NAMED_LISTS[top] : undefined;
+  if (list && typeof index === 'number') {
+    const name = getAt(raw, [...path.slice(0, 2), list.nameKey]);
+    const who = typeof name === 'string' && name !== '' ? `${list.kind}_${snake(name)}` : `${list.kind}_${index + 1}`;
     return `${TYPED_SECRET_PREFIX}${who}_${snake(rest.join('_'))}`;
   }
   return `${TYPED_SECRET_PREFIX}${snake(path.join('_'))}`;

@@ -163,3 +163,25 @@ test('runWizard: Ctrl+C asks before leaving and resolves with the answers so far
   expect(result.raw).toEqual({ apiVersion: 'zenml-pro-installer/v1', scenario: 'hybrid' });
   expect(result.typedSecrets.size).toBe(0);
 });
+
+test('a control plane elsewhere: automatic enrollment asks for the API token, masked, and saves it as a reference only', async () => {
+  const initial: Record<string, any> = { ...baseAnswers(), scenario: 'hybrid' };
+  delete initial.controlPlane;
+  initial.workspaces[0].enrollment = { mode: 'automatic' };
+  const { driver, ui, results } = await startWizard({ initial });
+  expect(driver.question()).toBe('Enrollment');
+  expect(driver.frame()).toContain(' ❯ automatic  the installer enrolls it through the control-plane API');
+  expect(driver.frame()).toContain('manual  paste the values the control-plane UI shows');
+  await driver.press(KEYS.enter);
+  expect(driver.question()).toBe('Control-plane API token');
+  await driver.answer('Control-plane API token', { secret: 'type it now', value: 'zenml-pat-123456' });
+  await waitFor(() => driver.frame(), (f) => f.includes('✔ Ready'));
+  await driver.choose('Save the answers and quit');
+  await waitFor(() => String(results.length), (n) => n === '1');
+  const result = results[0]!;
+  expect(JSON.stringify(result.raw)).not.toContain('zenml-pat-123456');
+  expect(result.typedSecrets.get('ZPI_SECRET_EXISTING_CONTROL_PLANE_API_TOKEN')).toBe('zenml-pat-123456');
+  const validation = validateAnswers(result.raw);
+  expect(validation.ok ? [] : validation.problems).toEqual([]);
+  expect(ui.frames.map(stripAnsi).join('\n')).not.toContain('zenml-pat-123456');
+});

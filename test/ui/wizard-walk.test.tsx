@@ -50,10 +50,17 @@ const SCRIPT: [string, UiAnswer][] = [
   ['Database password', { secret: 'environment variable', value: 'CP_DB_PASSWORD' }],
   ['Single sign-on (OIDC)', 'no'],
   ['Admin password', { secret: 'generate' }],
+  ['Add a user', 'yes'],
+  ['Username', 'jane'],
+  ['Email', 'jane@example.com'],
+  ['Superuser', 'yes'],
+  ['Add another user', 'no'],
   ...workspace({ name: 'ml-prod', host: 'ml-prod.example.com', version: '0.93.2', db: 'zenml_ml_prod', user: 'ml', password: { secret: 'type it now', value: 'ml-db-secret' }, key: { secret: 'generate' } }),
-  ['Enrollment values', 'later'],
+  ['Enrollment', 'automatic'],
+  ['Organization', 'research-org'],
   ['Add another workspace', 'yes'],
   ...workspace({ name: 'research', host: 'research.example.com', version: '0.93.2', db: 'zenml_research', user: 'research', password: { secret: 'file', value: './secrets/research-db' }, key: { secret: 'type it now', value: 'a'.repeat(64) } }),
+  ['Enrollment', 'manual'],
   ['Enrollment values', 'now'],
   ['Organization ID', 'org-1'],
   ['Organization name', ''],
@@ -68,6 +75,7 @@ const SCRIPT: [string, UiAnswer][] = [
   ['Run pipelines from the UI', 'no'],
   ['Advanced settings', 'keep the defaults'],
 ];
+const PAGE_DOWN = '\u001B[6~';
 const TYPED = ['registry-pass-123', 'ml-db-secret', 'a'.repeat(64), 'enroll-key-xyz'];
 
 test('a full self-hosted walk with two workspaces installs valid answers without typed secrets in them', async () => {
@@ -79,6 +87,16 @@ test('a full self-hosted walk with two workspaces installs valid answers without
   expect(review).toContain('9/9 Review');
   expect(review).toMatch(/Workspaces\s+Workspace 1 · ml-prod/);
   expect(review).toContain('Install');
+
+  // Every answer, with the organization and the users by name and role.
+  await driver.choose('Show every answer');
+  let answers = await waitFor(() => driver.frame(), (f) => f.includes('Every answer'));
+  const seen = (): boolean => answers.includes('Users: jane') && answers.includes('Organization: research-org');
+  for (let page = 0; page < 10 && !seen(); page++) answers += await driver.press(PAGE_DOWN);
+  expect(answers).toContain('Users: jane (superuser)');
+  expect(answers).toContain('Organization: research-org');
+  expect(answers).not.toContain('jane@example.com');
+  await driver.press(KEYS.escape);
 
   // The rendered values pass through the review masked.
   await driver.choose('Show the rendered values');

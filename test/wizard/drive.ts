@@ -4,7 +4,10 @@ import { wizardReducer, type WizardAction } from '../../src/wizard/reducer.js';
 import { secretMethods, type SecretMethod } from '../../src/wizard/secret-entry.js';
 import { currentQuestion, draftFor, type WizardState } from '../../src/wizard/state.js';
 
-export type Answer = string | boolean | { readonly secret: SecretMethod; readonly value?: string };
+/** Enter on what the question shows: its default, or the answer it already has. */
+export const ENTER = { enter: true } as const;
+
+export type Answer = string | boolean | typeof ENTER | { readonly secret: SecretMethod; readonly value?: string };
 
 export function apply(state: WizardState, ...actions: WizardAction[]): WizardState {
   return actions.reduce(wizardReducer, state);
@@ -14,6 +17,10 @@ export function apply(state: WizardState, ...actions: WizardAction[]): WizardSta
 export function answer(state: WizardState, a: Answer): WizardState {
   const q = currentQuestion(state);
   if (!q) throw new Error(`not at a question: ${JSON.stringify(state.screen)}`);
+  if (a === ENTER) {
+    if (q.kind === 'secret') throw new Error(`${q.id}: Enter on a secret only picks how to supply it; script the secret`);
+    return apply(state, { type: 'submit' });
+  }
   const cursor = draftFor(state, q).cursor ?? 0;
   if (q.kind === 'text') {
     if (typeof a !== 'string') throw new Error(`${q.id} is a text question`);
@@ -24,7 +31,7 @@ export function answer(state: WizardState, a: Answer): WizardState {
     if (index === -1) throw new Error(`${q.id} has no choice ${JSON.stringify(a)}`);
     return apply(state, { type: 'move', delta: index - cursor }, { type: 'submit' });
   }
-  if (typeof a !== 'object') throw new Error(`${q.id} is a secret question`);
+  if (typeof a !== 'object' || !('secret' in a)) throw new Error(`${q.id} is a secret question`);
   const index = secretMethods(q).indexOf(a.secret);
   const chosen = apply(state, { type: 'move', delta: index - cursor }, { type: 'submit' });
   return a.secret === 'generate' ? chosen : apply(chosen, { type: 'edit', text: a.value ?? '' }, { type: 'submit' });

@@ -162,6 +162,7 @@ describe('scenarios', () => {
       'ws0.database.password': { secret: 'env', value: 'ML_DB' },
       'ws0.encryptionKey': { secret: 'generate' },
       'ws0.jwtSecretKey': { secret: 'generate' },
+      'ws0.enrollment.mode': 'manual',
       'ws0.enrollment.organizationId': 'org-1',
       'ws0.enrollment.organizationName': '',
       'ws0.enrollment.workspaceId': 'ws-1',

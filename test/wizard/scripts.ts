@@ -1,5 +1,5 @@
-// Answer scripts for a full self-hosted walk with two workspaces.
-import type { Answer } from './drive.js';
+// Answer scripts for full self-hosted walks.
+import { ENTER, type Answer } from './drive.js';
 
 export const SELF_HOSTED_TWO_WORKSPACES: Readonly<Record<string, Answer>> = {
   scenario: 'self-hosted',
@@ -28,6 +28,7 @@ export const SELF_HOSTED_TWO_WORKSPACES: Readonly<Record<string, Answer>> = {
   'cp.database.password': { secret: 'env', value: 'CP_DB_PASSWORD' },
   'cp.sso.enabled': false,
   'cp.adminPassword': { secret: 'generate' },
+  'users.add': false,
   'ws0.name': 'ml-prod',
   'ws0.hostname': 'ml-prod.example.com',
   'ws0.tls.certFile': './tls/ml.crt',
@@ -41,6 +42,7 @@ export const SELF_HOSTED_TWO_WORKSPACES: Readonly<Record<string, Answer>> = {
   'ws0.database.password': { secret: 'type', value: 'ml-db-secret' },
   'ws0.encryptionKey': { secret: 'generate' },
   'ws0.jwtSecretKey': { secret: 'generate' },
+  'ws0.enrollment.mode': 'manual',
   'ws0.enrollment.when': 'later',
   'ws0.more': true,
   'ws1.name': 'research',
@@ -56,6 +58,7 @@ export const SELF_HOSTED_TWO_WORKSPACES: Readonly<Record<string, Answer>> = {
   'ws1.database.password': { secret: 'file', value: './secrets/research-db' },
   'ws1.encryptionKey': { secret: 'type', value: 'a'.repeat(64) },
   'ws1.jwtSecretKey': { secret: 'generate' },
+  'ws1.enrollment.mode': 'manual',
   'ws1.enrollment.when': 'now',
   'ws1.enrollment.organizationId': 'org-1',
   'ws1.enrollment.organizationName': '',
@@ -73,3 +76,16 @@ export const SELF_HOSTED_TWO_WORKSPACES: Readonly<Record<string, Answer>> = {
 
 /** Every value typed as a secret in the script. */
 export const TYPED_SECRET_VALUES = ['registry-pass-123', 'ml-db-secret', 'a'.repeat(64), 'enroll-key-xyz'];
+
+/** The two-workspace script cut to its first workspace, with its enrollment left to each test. */
+export const ONE_WORKSPACE: Readonly<Record<string, Answer>> = Object.fromEntries(
+  Object.entries({ ...SELF_HOSTED_TWO_WORKSPACES, 'ws0.more': false }).filter(([id]) => !id.startsWith('ws1.') && !id.startsWith('ws0.enrollment.')),
+);
+
+/** Self-hosted, one workspace, Enter on the enrollment and user questions: the suggested mode, no organization, no user. */
+export const SELF_HOSTED_DEFAULTS: Readonly<Record<string, Answer>> = {
+  ...ONE_WORKSPACE,
+  'users.add': ENTER,
+  'ws0.enrollment.mode': ENTER,
+  'organization.name': ENTER,
+};

@@ -1,18 +1,18 @@
 // Answers no longer in effect are not saved: fields of questions that are not
 // asked any more go; fields the wizard never asks about (from the file) stay.
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { validateAnswers } from '../../src/answers/load.js';
 import { finalAnswers } from '../../src/wizard/answers-out.js';
 import { getAt } from '../../src/wizard/path.js';
 import { initWizard, type WizardState } from '../../src/wizard/state.js';
 import { baseAnswers } from '../helpers/answers.js';
 import { answer, apply, walk } from './drive.js';
-import { SELF_HOSTED_TWO_WORKSPACES } from './scripts.js';
+import { SELF_HOSTED_DEFAULTS, SELF_HOSTED_TWO_WORKSPACES } from './scripts.js';
 
 const fresh = (): WizardState => initWizard({ contexts: ['dev', 'prod-eu'], currentContext: 'dev' });
 const at = (s: WizardState): string => (s.screen.kind === 'question' ? s.screen.id : s.screen.kind);
 
-function reopen(state: WizardState, section: 'tls' | 'images' | 'advanced', script: Record<string, unknown>): WizardState {
+function reopen(state: WizardState, section: 'tls' | 'images' | 'advanced' | 'controlPlane', script: Record<string, unknown>): WizardState {
   const s = apply(state, { type: 'edit-section', section });
   const { state: done } = walk(s, script as Parameters<typeof walk>[1]);
   expect(done.screen).toEqual({ kind: 'review' });
@@ -107,4 +107,69 @@ test('charts named in the answers file stay when the wizard does not ask for the
   const raw = finalAnswers(state.data).raw;
   expect(raw.charts).toEqual({ controlPlane: './charts/zenml-pro-0.13.0.tgz', workspace: './charts/zenml-0.93.0.tgz' });
   expect(getAt(raw, ['workspaces', 0, 'chart'])).toBe('./charts/zenml-0.92.0.tgz');
+});
+
+describe('organization, users and the control-plane token', () => {
+  const withUser = { ...SELF_HOSTED_DEFAULTS, 'users.add': true, 'user0.username': 'jane', 'user0.email': '', 'user0.superuser': true, 'user0.more': false, 'organization.name': 'research-org' };
+  const sso = { 'cp.sso.enabled': true, 'cp.sso.discoveryUrl': 'https://idp.example.com/.well-known/openid-configuration', 'cp.sso.clientId': 'zenml', 'cp.sso.clientSecret': { secret: 'env', value: 'OIDC_SECRET' }, 'cp.passwordAuth': false };
+
+  test('users go when the scenario is no longer self-hosted; the organization stays while a workspace enrolls automatically', () => {
+    let s = apply(walk(fresh(), withUser).state, { type: 'edit-section', section: 'scenario' });
+    s = answer(s, 'hybrid');
+    // The workspace asked for automatic enrollment: a control plane elsewhere needs a token for it.
+    const { state, asked } = walk(s, { 'ws0.enrollment.mode': 'automatic', 'enrollment.apiToken': { secret: 'env', value: 'ZENML_API_TOKEN' } });
+    expect(asked).toEqual(['ws0.enrollment.mode', 'enrollment.apiToken']);
+    const raw = finalAnswers(state.data).raw;
+    expect(raw.users).toBeUndefined();
+    expect(raw.organization).toEqual({ name: 'research-org' });
+    expect(raw.existingControlPlane).toMatchObject({ apiToken: { fromEnv: 'ZENML_API_TOKEN' } });
+    const result = validateAnswers(raw);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  test('users go when password logins are turned off, and so does the organization once no workspace enrolls automatically', () => {
+    const { state } = walk(fresh(), withUser);
+    expect(getAt(finalAnswers(state.data).raw, ['users', 0, 'username'])).toBe('jane');
+    // Without the admin account the workspace cannot enroll automatically: its mode is asked again.
+    const s = reopen(state, 'controlPlane', { ...withUser, ...sso, 'ws0.enrollment.mode': 'manual', 'ws0.enrollment.when': 'later' });
+    const raw = finalAnswers(s.data).raw;
+    expect(raw.users).toBeUndefined();
+    expect(raw.organization).toBeUndefined();
+    expect(getAt(raw, ['controlPlane', 'passwordAuth'])).toBe(false);
+    const result = validateAnswers(raw);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  test('saying no to the user after adding one drops it', () => {
+    const { state } = walk(fresh(), withUser);
+    const s = reopen(state, 'controlPlane', { ...withUser, 'users.add': false });
+    expect(finalAnswers(s.data).raw.users).toBeUndefined();
+    expect(finalAnswers(s.data).raw.organization).toEqual({ name: 'research-org' });
+  });
+
+  test('a control plane elsewhere keeps its token only while a workspace enrolls automatically', () => {
+    const initial: Record<string, any> = { ...baseAnswers(), scenario: 'hybrid', existingControlPlane: { apiToken: { fromEnv: 'ZENML_API_TOKEN' } }, organization: { name: 'ml-team' } };
+    delete initial.controlPlane;
+    initial.workspaces = [{ ...initial.workspaces[0], enrollment: {} }];
+    let s = initWizard({ initial, contexts: [] });
+    expect(s.screen).toEqual({ kind: 'review' });
+    expect(finalAnswers(s.data).raw).toMatchObject({ existingControlPlane: { apiToken: { fromEnv: 'ZENML_API_TOKEN' } }, organization: { name: 'ml-team' } });
+    s = apply(s, { type: 'edit-section', section: 'workspaces' });
+    const manual = Object.fromEntries(Object.entries(SELF_HOSTED_TWO_WORKSPACES).filter(([id]) => id.startsWith('ws1.')).map(([id, a]) => [id.replace('ws1.', 'ws0.'), a]));
+    const { state } = walk(s, { ...manual, 'ws0.name': 'ml', 'ws0.hostname': 'ml.example.com', 'ws0.database.host': 'db.example.com', 'ws0.database.name': 'zenml_ml', 'ws0.version': '0.93.0', 'ws0.more': false });
+    const raw = finalAnswers(state.data).raw;
+    expect(raw.existingControlPlane).toBeUndefined();
+    expect(raw.organization).toBeUndefined();
+    const result = validateAnswers(raw);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+  });
+
+  test('a user password and a control-plane token from the answers file are kept: the wizard never asks for them', () => {
+    const initial = baseAnswers();
+    initial.controlPlane.apiToken = { fromEnv: 'ZENML_API_TOKEN' };
+    initial.users = [{ username: 'jane', password: { fromFile: './secrets/jane' } }];
+    const raw = finalAnswers(initWizard({ initial, contexts: [] }).data).raw;
+    expect(getAt(raw, ['controlPlane', 'apiToken'])).toEqual({ fromEnv: 'ZENML_API_TOKEN' });
+    expect(raw.users).toEqual([{ username: 'jane', password: { fromFile: './secrets/jane' } }]);
+  });
 });

@@ -3,14 +3,13 @@
 // proxy, the workspace database connections and their TLS.
 import { getAt, type Path } from '../path.js';
 import { fileCheck, flagBinding, select, text, yesNo, type Question, type WizardData } from '../question.js';
+import { isSelfHosted } from './control-plane.js';
 import { workspaceCount, workspaceGroup } from './workspaces.js';
 
 const ADVANCED_FLAG = 'advanced';
 
 /** The guide's minimum for a workspace server. */
 const WORKSPACE_RESOURCES = { cpuRequest: '100m', memoryRequest: '450Mi', memoryLimit: '800Mi' } as const;
-
-const isSelfHosted = (d: WizardData): boolean => d.raw.scenario !== 'hybrid' && d.raw.scenario !== 'workspace-only';
 
 /** Every answer this section sets, per owner: one set makes "change them" the starting choice. */
 function advancedPaths(d: WizardData): Path[] {

@@ -5,6 +5,13 @@ import { getAt } from '../path.js';
 import { enumChoices, secret, select, text, yesNo, type Question, type WizardData } from '../question.js';
 import { hostCertificateQuestions } from './host-certificates.js';
 
+export const isSelfHosted = (d: WizardData): boolean => d.raw.scenario !== 'hybrid' && d.raw.scenario !== 'workspace-only';
+
+/** Whether the control plane keeps local accounts (and the admin account): the schema's default, unless SSO is on and they are turned off. */
+export function passwordLogins(d: WizardData): boolean {
+  return getAt(d.raw, ['controlPlane', 'sso', 'enabled']) !== true || getAt(d.raw, ['controlPlane', 'passwordAuth']) !== false;
+}
+
 export function controlPlaneQuestions(d: WizardData): Question[] {
   const cp = (...rest: string[]): string[] => ['controlPlane', ...rest];
   const dbType = getAt(d.raw, cp('database', 'type'));
@@ -32,7 +39,7 @@ export function controlPlaneQuestions(d: WizardData): Question[] {
       ]),
     );
   }
-  if (!ssoEnabled || getAt(d.raw, cp('passwordAuth')) !== false) {
+  if (passwordLogins(d)) {
     qs.push(secret('controlPlane', 'cp.adminPassword', cp('adminPassword'), 'Admin password', { help: 'Password of the reserved admin account.' }));
   }
   return qs;

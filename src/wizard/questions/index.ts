@@ -3,6 +3,7 @@ import type { Question, WizardData } from '../question.js';
 import { advancedQuestions } from './advanced.js';
 import { controlPlaneQuestions, existingControlPlaneQuestions } from './control-plane.js';
 import { clusterQuestions, imageQuestions, scenarioQuestions, tlsQuestions } from './setup.js';
+import { userQuestions } from './users.js';
 import { workloadManagerQuestions } from './workload-manager.js';
 import { workspaceQuestions } from './workspaces.js';
 
@@ -13,7 +14,7 @@ export function buildQuestions(d: WizardData): Question[] {
     ...clusterQuestions(d),
     ...imageQuestions(d),
     ...tlsQuestions(d),
-    ...(hosted ? existingControlPlaneQuestions(d) : controlPlaneQuestions(d)),
+    ...(hosted ? existingControlPlaneQuestions(d) : [...controlPlaneQuestions(d), ...userQuestions(d)]),
     ...workspaceQuestions(d),
     ...workloadManagerQuestions(d),
     ...advancedQuestions(d),

@@ -1,6 +1,8 @@
 // Questions per workspace server, repeated for as many as the user adds.
 import { getAt } from '../path.js';
-import { enumChoices, flagBinding, secret, select, text, type FlagBinding, type Question, type WizardData } from '../question.js';
+import { secret, select, text, type FlagBinding, type Question, type WizardData } from '../question.js';
+import { isSelfHosted } from './control-plane.js';
+import { enrollmentQuestions } from './enrollment.js';
 import { hostCertificateQuestions } from './host-certificates.js';
 
 export function workspaceCount(d: WizardData): number {
@@ -13,9 +15,6 @@ export function workspaceGroup(d: WizardData, i: number): string {
   const name = getAt(d.raw, ['workspaces', i, 'name']);
   return `Workspace ${i + 1}${typeof name === 'string' && name !== '' ? ` · ${name}` : ''}`;
 }
-
-const isSelfHosted = (d: WizardData): boolean => d.raw.scenario !== 'hybrid' && d.raw.scenario !== 'workspace-only';
-
 
 function stringAt(d: WizardData, ...path: (string | number)[]): string | undefined {
   const v = getAt(d.raw, path);
@@ -38,8 +37,7 @@ function oneWorkspace(d: WizardData, i: number): Question[] {
   // Workspace servers have their own version line (0.9x), unrelated to the control plane's (0.13.x): only an earlier workspace is a hint.
   const version = i > 0 ? stringAt(d, 'workspaces', i - 1, 'version') : undefined;
   const dbHost = (i > 0 ? stringAt(d, 'workspaces', i - 1, 'database', 'host') : undefined) ?? (selfHosted ? stringAt(d, 'controlPlane', 'database', 'host') : undefined);
-  const mode = getAt(d.raw, ws('enrollment', 'mode'));
-  const qs: Question[] = [
+  return [
     text('workspaces', id('name'), ws('name'), 'Name', { group, placeholder: 'ml-prod', help: 'Lowercase letters, digits and hyphens; used in `zenml login <name>`.' }),
     text('workspaces', id('hostname'), ws('hostname'), 'Hostname', { group, placeholder: 'ml.zenml.example.com' }),
     ...hostCertificateQuestions(d, 'workspaces', `ws${i}`, getAt(d.raw, ws('hostname')), group),
@@ -52,36 +50,9 @@ function oneWorkspace(d: WizardData, i: number): Question[] {
     secret('workspaces', id('database.password'), ws('database', 'password'), 'MySQL password', { group }),
     secret('workspaces', id('encryptionKey'), ws('encryptionKey'), 'Secrets-store encryption key', { group }),
     secret('workspaces', id('jwtSecretKey'), ws('jwtSecretKey'), 'Session signing key', { group }),
-  ];
-  // Automatic enrollment is not available yet: the mode is asked only to fix an answers file that asks for it.
-  if (mode === 'automatic') {
-    qs.push(select('workspaces', id('enrollment.mode'), ws('enrollment', 'mode'), 'Enrollment', enumChoices(ws('enrollment', 'mode'), { automatic: 'not available in this version', manual: 'paste the values the control-plane UI shows' }), { group, defaultValue: 'manual' }));
-  } else {
-    // Self-hosted: the control plane is not up yet, so its values may come later (the install stops after it and says what to copy).
-    const whenId = id('enrollment.when');
-    const when = flagBinding(whenId, (x) => (getAt(x.raw, ws('enrollment', 'organizationId')) !== undefined ? 'now' : 'later'));
-    if (selfHosted) {
-      qs.push(
-        select('workspaces', whenId, ws('enrollment'), 'Enrollment values', [
-          { value: 'later', label: 'later', hint: 'the install stops once the control plane is up and says what to copy' },
-          { value: 'now', label: 'now', hint: 'paste them from the control-plane UI' },
-        ], { group, flag: when, exact: true, inSummary: false }),
-      );
-    }
-    if (!selfHosted || when.read(d) === 'now') {
-      const fromUi = 'From the control-plane UI: Organization → New Workspace → Enroll Workspace.';
-      qs.push(
-        text('workspaces', id('enrollment.organizationId'), ws('enrollment', 'organizationId'), 'Organization ID', { group, help: fromUi }),
-        text('workspaces', id('enrollment.organizationName'), ws('enrollment', 'organizationName'), 'Organization name', { group, optional: true }),
-        text('workspaces', id('enrollment.workspaceId'), ws('enrollment', 'workspaceId'), 'Workspace ID', { group, help: fromUi }),
-        secret('workspaces', id('enrollment.enrollmentKey'), ws('enrollment', 'enrollmentKey'), 'Enrollment key', { group, help: fromUi }),
-      );
-    }
-  }
-  qs.push(
+    ...enrollmentQuestions(d, i, workspaceCount(d), group),
     select('workspaces', id('more'), ['workspaces'], 'Add another workspace', [{ value: false, label: 'no' }, { value: true, label: 'yes' }], { group, flag: moreBinding(i), exact: true, defaultValue: false, inSummary: false }),
-  );
-  return qs;
+  ];
 }
 
 export function workspaceQuestions(d: WizardData): Question[] {
