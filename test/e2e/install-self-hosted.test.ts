@@ -147,6 +147,29 @@ describe.each(HELMS)('self-hosted in one command with $label', ({ label, helm })
     expect(report.workspaces.map((w) => `${w.name} ${w.healthy} ${w.enrollment.state} ${w.enrollment.organizationName ?? ''}`).sort()).toEqual(WORKSPACES.map((w) => `${w} true enrolled acme`).sort());
   });
 
+  test('a workspace added to the answers is enrolled and installed by the next run; nothing else changes', async () => {
+    const answers = scratch.path('answers-plus.yaml');
+    const text = readFileSync(ANSWERS, 'utf8').replaceAll('../.tools/charts/', `${join(REPO_ROOT, '.tools', 'charts')}/`).replaceAll('./secrets/', `${join(REPO_ROOT, 'examples', 'secrets')}/`);
+    writeFileSync(answers, `${text}  - name: vision
+    version: 0.93.0
+    hostname: vision.sim.example.com
+    database:
+      host: mysql.sim.example.com
+      name: zenml_vision
+      username: zenml_vision
+      password: { fromFile: ${join(REPO_ROOT, 'examples', 'secrets', 'sim-db-password')} }
+`, { mode: 0o600 });
+    const before = lastSeq(sim);
+    const cpRequests = sim.controlPlane.state.requests.length;
+    const added = await runInstall([...args.map((a) => (a === ANSWERS ? answers : a))], env);
+    expect(added.stderr).toBe('');
+    expect(added.exitCode).toBe(0);
+    const touched = new Set(mutationsAfter(sim, before).map((m) => /\/namespaces\/([^/]+)/.exec(m.path)?.[1] ?? m.path));
+    expect([...touched]).toEqual(['zenml-workspace-vision']);
+    expect(enrollments()).toEqual({ ml: 1, research: 1, analytics: 1, vision: 1 });
+    expect(sim.controlPlane.state.requests.slice(cpRequests).filter((r) => r.method === 'POST' && r.path !== '/api/v1/auth/login').map((r) => r.query?.name)).toEqual(['vision']);
+  });
+
   test('a lost enrollment key is explained and nothing is done to the workspace; --re-enroll enrolls it anew', async () => {
     const kept = join(dir, 'generated-secrets.yaml');
     const text = readFileSync(kept, 'utf8');

@@ -52,6 +52,8 @@ function workspaceSteps(n: number, name: string, db: string, workspaceId: string
     step(at, 'MySQL password', { secret: 'type it now', value: db }),
     step(at, 'Secrets-store encryption key', { secret: 'generate' }),
     step(at, 'Session signing key', { secret: 'generate' }),
+    // By hand, to walk the manual path; automatic would ask nothing more here.
+    step(at, 'Enrollment', 'manual'),
     step(at, 'Enrollment values', 'now'),
     step(at, 'Organization ID', '11111111-2222-4333-8444-555555555555'),
     step(at, 'Organization name', 'sim'),
@@ -88,6 +90,7 @@ const SCRIPT: Step[] = [
   step('5/9 Control plane', 'Database password', { secret: 'type it now', value: TYPED.cpDb }),
   step('5/9 Control plane', 'Single sign-on (OIDC)', 'no'),
   step('5/9 Control plane', 'Admin password', { secret: 'generate' }),
+  step('5/9 Control plane', 'Add a user', 'no'),
   ...workspaceSteps(1, 'ml', TYPED.mlDb, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', TYPED.mlKey, true),
   ...workspaceSteps(2, 'research', TYPED.researchDb, 'ffffffff-0000-4111-8222-333333333333', TYPED.researchKey, false),
   step('7/9 Workload manager  Workspace 1', 'Run pipelines from the UI', 'no'),
