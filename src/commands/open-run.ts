@@ -17,7 +17,7 @@ import type { KeptSecrets, RunSettings } from '../engine/step-kind.js';
 import { rootFallbackNotes } from '../render/render.js';
 import { Cluster, type ClusterFacts, type Tools } from '../tools/cluster.js';
 import type { HealthOptions } from '../tools/health.js';
-import type { Redactor } from '../tools/redact.js';
+import { Redactor } from '../tools/redact.js';
 import { loadAnswersFile, type LoadedAnswers } from './answers-file.js';
 import { saveAnswersCopy } from './answers-copy.js';
 import type { Output } from './output.js';
@@ -92,8 +92,16 @@ export async function openRun(options: RunOptions, out: Output, o: { readonly co
     const target = resolveTarget(loaded, options);
     const tools = toolsFrom(options);
     const health = healthOptions(options, loaded);
+    // The cluster is asked who it is while the values are prepared (a read, and the slowest part of
+    // opening); a failure is reported after the input is known good. The redactor is filled below.
+    const redactor = new Redactor();
+    const identifying = (async (): Promise<ClusterFacts> => {
+      cluster = new Cluster(target, tools, redactor);
+      return cluster.identify({});
+    })();
+    identifying.catch(() => undefined);
     const { plan, prepared } = await planFor(loaded, { dir, target, persist: true, helm: tools.helm });
-    const redactor = redactorFor(loaded, prepared);
+    redactorFor(loaded, prepared, redactor);
     for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
     await writeValues(dir, prepared.releases);
     await saveAnswersCopy(loaded, dir);
@@ -101,8 +109,7 @@ export async function openRun(options: RunOptions, out: Output, o: { readonly co
 
     let identity: ClusterFacts;
     try {
-      cluster = new Cluster(target, tools, redactor);
-      identity = await cluster.identify({});
+      identity = await identifying;
     } catch (error) {
       if (describeFailure(error).family !== 'external') throw error;
       throw new UserError(`cannot reach the cluster of context "${target.context}": ${(error as Error).message}`, [
@@ -123,6 +130,7 @@ export async function openRun(options: RunOptions, out: Output, o: { readonly co
       if (refusal) throw new UserError(refusal, [], ExitCode.blockedByCheck);
     }
     const answersDigest = sha256(canonicalJson(loaded.answers));
+    if (!cluster) throw new Error('internal: no cluster after it was identified');
     const opened = { cluster, log };
     const kept: KeptSecrets = {
       get: (key) => prepared.generated.get(key),

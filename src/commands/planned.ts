@@ -41,8 +41,7 @@ export async function planFor(loaded: LoadedAnswers, o: PlanForOptions): Promise
 }
 
 /** Every secret value in play, so no output, log, journal or bundle can show one. */
-export function redactorFor(loaded: LoadedAnswers, prepared: Prepared): Redactor {
-  const redactor = new Redactor();
+export function redactorFor(loaded: LoadedAnswers, prepared: Prepared, redactor = new Redactor()): Redactor {
   for (const [key, value] of prepared.secrets) redactor.add(value, key);
   for (const [key, value] of prepared.generated.all()) redactor.add(value, key);
   const tls = loaded.answers.cluster.tls;

@@ -219,8 +219,10 @@ export class JournalStore {
     });
   }
 
-  markDone(stepId: string, outputs: Record<string, string> = {}): Promise<void> {
+  /** `inputsDigest`: for a step recorded only once it is done (verified by its probe, or one that changes nothing). */
+  markDone(stepId: string, outputs: Record<string, string> = {}, inputsDigest?: string): Promise<void> {
     return this.updateStep(stepId, (step, at) => {
+      if (inputsDigest !== undefined) step.inputsDigest = inputsDigest;
       step.state = 'done';
       step.finishedAt = at;
       Object.assign(step.outputs, outputs);

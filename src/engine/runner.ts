@@ -66,21 +66,22 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     const verified = kind.probe ? await kind.probe(step.action, ctx) : undefined;
     if (verified !== undefined) {
       const prior = journal.step(step.id);
-      if (prior?.state !== 'done' || prior.inputsDigest !== step.inputsDigest) {
-        await journal.markRunning(step.id, step.inputsDigest);
-        await journal.markDone(step.id, { verifiedBy: 'probe' });
-      }
+      if (prior?.state !== 'done' || prior.inputsDigest !== step.inputsDigest) await journal.markDone(step.id, { verifiedBy: 'probe' }, step.inputsDigest);
       outputs.set(step.id, journal.step(step.id)?.outputs ?? {});
       emit({ type: 'step-skipped', at: now(), stepId: step.id, title: step.title, reason: verified });
       return 'verified';
     }
     const deadline = step.action.type === 'helm-release' ? new Date(Date.now() + step.action.spec.timeoutSeconds * 1000).toISOString() : undefined;
     emit({ type: 'step-started', at: now(), stepId: step.id, title: step.title, ...(deadline ? { deadline } : {}) });
-    await journal.markRunning(step.id, step.inputsDigest);
-    if (step.mutates) mutated = true;
+    // Journalled before a step that changes the cluster starts, so a crash inside it is known as its own
+    // (a pending release to recover); one that changes nothing is simply run again.
+    if (step.mutates) {
+      mutated = true;
+      await journal.markRunning(step.id, step.inputsDigest);
+    }
     const recorded = await kind.run(step.action, ctx);
     // Journalled before the step counts as done: an output that cannot be fetched twice survives a crash here.
-    await journal.markDone(step.id, recorded);
+    await journal.markDone(step.id, recorded, step.inputsDigest);
     outputs.set(step.id, recorded);
     emit({ type: 'step-done', at: now(), stepId: step.id, title: step.title, durationMs: Date.now() - started });
     return 'done';

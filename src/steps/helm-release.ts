@@ -36,8 +36,10 @@ export function helmRelease(): StepKind<Action> {
   const recoverPending = async (spec: ReleaseSpec, ctx: StepContext): Promise<boolean> => {
     // Looked for whatever the release's status: a helm killed with its
     // installer may not have written its pending revision yet, and a second
-    // helm started beside it would add a revision of its own.
-    let pid = runningHelmFor(spec.release, spec.namespace);
+    // helm started beside it would add a revision of its own. Only a step an
+    // earlier run of this directory started can have left one.
+    const startedBefore = ctx.prior === 'running' || ctx.prior === 'interrupted' || ctx.prior === 'failed';
+    let pid = startedBefore ? runningHelmFor(spec.release, spec.namespace) : undefined;
     const waited = pid !== undefined;
     if (pid !== undefined) {
       ctx.emit({ type: 'notice', at: now(), stepId: ctx.step.id, message: `helm (pid ${pid}) from an interrupted run is still working on ${spec.release}; waiting for it to finish` });
@@ -52,8 +54,7 @@ export function helmRelease(): StepKind<Action> {
     const status = waited || !probedStatus.has(ctx.step.id) ? await ctx.cluster.helmStatus(spec.release, spec.namespace, ctx.hooks) : probedStatus.get(ctx.step.id);
     probedStatus.delete(ctx.step.id);
     if (!status?.status.startsWith('pending-')) return waited || status?.status === 'deployed';
-    const ours = ctx.prior === 'running' || ctx.prior === 'interrupted' || ctx.prior === 'failed';
-    if (!ours) {
+    if (!startedBefore) {
       throw new StepFailure(
         `release ${spec.release} in ${spec.namespace} is stuck in ${status.status} (revision ${status.revision}), and this install directory did not start that operation`,
         [

@@ -7,7 +7,6 @@ import type { HealthFinding, IngressFinding } from '../plan/report.js';
 import { now } from '../engine/events.js';
 import { Interrupted, sleep, StepFailure, type StepContext, type StepKind } from '../engine/step-kind.js';
 import { checkHealth, describeHealthPath, hostPort, type ClusterRoute } from '../tools/health.js';
-import { IngressRoutes } from '../tools/ingress-address.js';
 import type { NamespaceSnapshot } from '../tools/kube-objects.js';
 import { judge } from './observe.js';
 
@@ -20,6 +19,8 @@ type Action = ActionOf<'wait-ready'>;
  */
 async function waitReady(a: Action, ctx: StepContext): Promise<void> {
   const watch = { namespace: a.namespace, deployments: a.deployments, migrationJobs: new Set<string>(), seenWarnings: new Set<string>() };
+  // After helm's --wait the deployments are usually ready already: one look says so without starting a watch.
+  if (judge(ctx, watch, await ctx.cluster.snapshot(a.namespace, ctx.hooks)).ready) return;
   const stop = new AbortController();
   const onAbort = (): void => stop.abort();
   ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -100,15 +101,9 @@ export function readyFindings(outputs: Readonly<Outputs>): { health?: HealthFind
 export const waitReadyKind: StepKind<Action> = {
   async run(a, ctx) {
     await waitReady(a, ctx);
-    // Events are scrubbed by their renderers and the journal refuses secrets: the reads' own messages need no scrubbing.
-    const routes = IngressRoutes.open(ctx.cluster.target, { scrub: (text) => text });
-    try {
-      const cluster = { routes, namespace: a.namespace };
-      const found = await waitHealthy(a.healthUrl, cluster, ctx);
-      const addresses = await ingressAddresses(cluster);
-      return { ...found, ...(addresses ? { addresses } : {}) };
-    } finally {
-      routes.close();
-    }
+    const cluster = { routes: ctx.cluster.routes, namespace: a.namespace };
+    const found = await waitHealthy(a.healthUrl, cluster, ctx);
+    const addresses = await ingressAddresses(cluster);
+    return { ...found, ...(addresses ? { addresses } : {}) };
   },
 };

@@ -8,6 +8,7 @@ import { failureSummary, printableCommandLine, retryTransient, runTool, transien
 import type { Target } from './argv.js';
 import type { HelmUpgradeSpec } from './commands.js';
 import { ExternalError, failedCommand, type FailedCommand } from './external-error.js';
+import { IngressRoutes } from './ingress-address.js';
 import { KubeApi } from './kube-api.js';
 import type { ClusterFacts, HelmReleaseStatus } from './cluster-facts.js';
 
@@ -85,9 +86,18 @@ export class Cluster {
     this.api = KubeApi.open(target, { scrub: (t) => redactor.scrub(t), retry: { budgetMs: 0, baseDelayMs: 0, maxDelayMs: 0 } });
   }
 
-  /** Ends the API client's connections (keep-alive sockets would hold the process). */
+  #routes: IngressRoutes | undefined;
+
+  /** Ingress addresses and the service proxy, through one client for the whole run (opened when first needed). */
+  get routes(): IngressRoutes {
+    this.#routes ??= IngressRoutes.open(this.target, { scrub: (t) => this.redactor.scrub(t) });
+    return this.#routes;
+  }
+
+  /** Ends the API clients' connections (keep-alive sockets would hold the process). */
   close(): void {
     this.api.close();
+    this.#routes?.close();
   }
 
   /** An API read, retried like a tool call and reported through the same hooks. */
