@@ -53,6 +53,9 @@ export function checkCompatibility(controlPlane: string, workspace: string, tabl
       };
     }
   }
+  // A later release of the control plane is more recent than one known to serve this workspace version, so it serves it too.
+  const older = table.filter((e) => semver.lt(e.controlPlane, controlPlane) && semver.lte(workspace, e.newestWorkspace)).sort((x, y) => semver.rcompare(x.controlPlane, y.controlPlane))[0];
+  if (older) return { verdict: 'compatible', source: `${older.source}; control plane ${controlPlane} is a later release than ${older.controlPlane}` };
   // No entry for this control plane, or one that does not say how far it goes: only release dates could tell.
   return {
     verdict: 'unknown',

@@ -21,7 +21,7 @@ import { Redactor } from '../tools/redact.js';
 import { loadAnswersFile, type LoadedAnswers } from './answers-file.js';
 import { saveAnswersCopy } from './answers-copy.js';
 import type { Output } from './output.js';
-import { planFor, redactorFor, secretLookup } from './planned.js';
+import { planFor, redactorFor, secretLookup, type PlanForOptions } from './planned.js';
 import { writeValues, type Prepared } from './prepare.js';
 import { healthOptions } from './health-options.js';
 import { resolveTarget } from './target.js';
@@ -78,7 +78,13 @@ function lockDir(dir: string, command: string): HeldLock {
  * errors (exit 2) before the cluster is contacted; an unreachable cluster or a
  * journal of another cluster blocks (exit 3).
  */
-export async function openRun(options: RunOptions, out: Output, o: { readonly command: string; readonly loaded?: LoadedAnswers }): Promise<OpenedRun> {
+export interface OpenHooks {
+  /** Reads the cluster before the values are prepared (an upgrade keeps what the running releases hold). */
+  readonly beforePrepare?: (cluster: Cluster) => Promise<void>;
+  readonly adjustReleases?: PlanForOptions['adjust'];
+}
+
+export async function openRun(options: RunOptions, out: Output, o: { readonly command: string; readonly loaded?: LoadedAnswers } & OpenHooks): Promise<OpenedRun> {
   const loaded = o.loaded ?? loadAnswersFile(options.answers);
   for (const w of loaded.warnings) out.warn(`${w.path}: ${w.message}`);
   const dir = resolve(options.dir);
@@ -100,7 +106,9 @@ export async function openRun(options: RunOptions, out: Output, o: { readonly co
       return cluster.identify({});
     })();
     identifying.catch(() => undefined);
-    const { plan, prepared } = await planFor(loaded, { dir, target, persist: true, helm: tools.helm });
+    // An unreachable cluster is reported below, as for any run.
+    if (o.beforePrepare && cluster && (await identifying.then(() => true, () => false))) await o.beforePrepare(cluster);
+    const { plan, prepared } = await planFor(loaded, { dir, target, persist: true, helm: tools.helm, ...(o.adjustReleases ? { adjust: o.adjustReleases } : {}) });
     redactorFor(loaded, prepared, redactor);
     for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
     await writeValues(dir, prepared.releases);

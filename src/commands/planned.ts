@@ -7,7 +7,7 @@ import { buildInstallPlan, PlanError } from '../plan/install-plan.js';
 import type { Plan, Target } from '../plan/steps.js';
 import { Redactor } from '../tools/redact.js';
 import { unreadableNamedFile, type LoadedAnswers } from './answers-file.js';
-import { prepare, type Prepared } from './prepare.js';
+import { prepare, type PrepareOptions, type Prepared } from './prepare.js';
 
 export interface PlanForOptions {
   readonly dir: string;
@@ -18,11 +18,12 @@ export interface PlanForOptions {
   readonly helm?: string;
   /** Where `fromEnv` secrets are looked up (the wizard adds the ones typed into it). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly adjust?: PrepareOptions['adjust'];
 }
 
 /** The plan for loaded answers, with the values rendered. */
 export async function planFor(loaded: LoadedAnswers, o: PlanForOptions): Promise<{ plan: Plan; prepared: Prepared }> {
-  const prepared = await prepare(loaded, { dir: o.dir, env: o.env ?? process.env, persist: o.persist, ...(o.helm ? { helm: o.helm } : {}) });
+  const prepared = await prepare(loaded, { dir: o.dir, env: o.env ?? process.env, persist: o.persist, ...(o.helm ? { helm: o.helm } : {}), ...(o.adjust ? { adjust: o.adjust } : {}) });
   try {
     const plan = buildInstallPlan({
       answers: loaded.answers,

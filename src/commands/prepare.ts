@@ -51,6 +51,8 @@ export interface PrepareOptions {
   readonly persist?: boolean;
   /** helm used to read remote charts (`helm show`); without it they are not read. */
   readonly helm?: string;
+  /** Changes the rendered releases (an upgrade keeps values set by hand on the running ones). */
+  readonly adjust?: (releases: RenderedRelease[]) => RenderedRelease[];
 }
 
 export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): Promise<Prepared> {
@@ -80,7 +82,7 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
       if (kept) enrollments.set(w.name, kept);
     }
     try {
-      return renderReleases({
+      const rendered = renderReleases({
         answers,
         secrets: resolved.values,
         readFile,
@@ -90,6 +92,7 @@ export async function prepare(loaded: LoadedAnswers, options: PrepareOptions): P
         workspaceCharts: charts.workspaces,
         enrollments,
       });
+      return options.adjust ? options.adjust(rendered) : rendered;
     } catch (error) {
       throw unreadableNamedFile(error, loaded.file) ?? error;
     }

@@ -59,6 +59,9 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
     },
   });
 
+  const missing = plan.steps.filter((s) => !o.kinds[s.action.type]).map((s) => s.action.type);
+  if (missing.length > 0) throw new Error(`internal: no step kind for ${[...new Set(missing)].join(', ')}`);
+
   const execute = async (step: Step): Promise<StepState> => {
     const kind = o.kinds[step.action.type] as StepKind<StepAction>;
     const ctx = contextFor(step);

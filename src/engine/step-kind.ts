@@ -68,8 +68,8 @@ export interface StepKind<A extends StepAction = StepAction> {
   run(action: A, ctx: StepContext): Promise<Record<string, string>>;
 }
 
-/** The kinds a command runs, by action type. */
-export type StepKinds = { readonly [T in StepAction['type']]: StepKind<Extract<StepAction, { type: T }>> };
+/** The kinds a command runs, by action type: each command hands in those its plans use (the runner checks). */
+export type StepKinds = { readonly [T in StepAction['type']]?: StepKind<Extract<StepAction, { type: T }>> };
 
 /** A step cannot go on: the message says why, `next` what to do. */
 export class StepFailure extends Error {

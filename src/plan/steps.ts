@@ -63,6 +63,8 @@ export type StepAction =
   | { readonly type: 'users'; readonly access: ControlPlaneAccess; readonly users: readonly PlannedUser[] }
   /** Enrolls a workspace through the API; the key (shown once) is kept in the install directory before the step counts as done. */
   | { readonly type: 'enroll-workspace'; readonly access: ControlPlaneAccess; readonly workspace: string; readonly organizationStep: string }
+  /** Before an upgrade changes a release: its values, manifest and the install directory's kept secrets, exported (0600). */
+  | { readonly type: 'backup'; readonly release: string; readonly namespace: string; readonly component: string; readonly from: string; readonly to: string }
   | { readonly type: 'report' };
 
 /** The action of one type, e.g. ActionOf<'helm-release'>. */

@@ -19,6 +19,12 @@ const NEVER_CONNECTED = new Set(['not_initialized', 'pending']);
 const keySlot = (workspace: string): string => `workspaces.${workspace}.enrollment.key`;
 const recordSlot = (workspace: string): string => `workspaces.${workspace}.enrollment.record`;
 
+/** What is kept of an enrollment: its key, and its ids and names. */
+export function enrollmentEntries(workspace: string, e: Enrollment): Record<string, string> {
+  const ids = { workspaceId: e.workspaceId, workspaceName: e.workspaceName, organizationId: e.organizationId, organizationName: e.organizationName };
+  return { [keySlot(workspace)]: e.enrollmentKey, [recordSlot(workspace)]: JSON.stringify(ids) };
+}
+
 /** The enrollment an earlier run kept for a workspace; both parts, or nothing. */
 export function keptEnrollment(kept: Pick<KeptSecrets, 'get'>, workspace: string): Enrollment | undefined {
   const enrollmentKey = kept.get(keySlot(workspace));
@@ -67,9 +73,11 @@ export const enrollWorkspaceKind: StepKind<Action> = {
       await client.deleteWorkspace(existing.id);
     }
     const enrolled = await client.enrollWorkspace(a.workspace, org.organizationId);
-    const ids = { workspaceId: enrolled.id, workspaceName: enrolled.name, organizationId: enrolled.organization.id, organizationName: enrolled.organization.name };
+    const enrollment: Enrollment = {
+      workspaceId: enrolled.id, workspaceName: enrolled.name, organizationId: enrolled.organization.id, organizationName: enrolled.organization.name, enrollmentKey: enrolled.enrollmentKey,
+    };
     // Both in one atomic write: a crash leaves the whole enrollment or none of it.
-    await ctx.kept.put({ [keySlot(a.workspace)]: enrolled.enrollmentKey, [recordSlot(a.workspace)]: JSON.stringify(ids) });
-    return outputsOf({ ...ids, enrollmentKey: enrolled.enrollmentKey });
+    await ctx.kept.put(enrollmentEntries(a.workspace, enrollment));
+    return outputsOf(enrollment);
   },
 };

@@ -104,7 +104,8 @@ export function helmRelease(): StepKind<Action> {
     const watchStop = new AbortController();
     helmAbort.signal.addEventListener('abort', () => watchStop.abort(), { once: true });
     const watcher = watchForFailure(ctx, watch, watchStop.signal, (found) => {
-      if (helmDone) return;
+      // With rollback on failure, a failed migration hook fails helm at once and helm puts the previous revision back: let it.
+      if (helmDone || (spec.rollbackOnFailure && found.every((d) => d.kind === 'migration-failed'))) return;
       fatal = found;
       helmAbort.abort();
     });
@@ -129,6 +130,7 @@ export function helmRelease(): StepKind<Action> {
         // Diagnosis is best effort once helm has already failed.
       }
       const command = failedCommand(result);
+      if (spec.rollbackOnFailure) throw await rolledBack(spec, ctx, diagnoses, command);
       // A lost connection is worth saying plainly: a re-run recovers the release.
       const lost = transientFailureReason(result);
       const next = diagnoses[0]?.next ?? [
@@ -145,4 +147,23 @@ export function helmRelease(): StepKind<Action> {
   };
 
   return { probe, run };
+}
+
+/** An upgrade helm rolled back: what runs now, and what a chart rollback cannot undo. */
+async function rolledBack(spec: ReleaseSpec, ctx: StepContext, diagnoses: Diagnosis[], command: ReturnType<typeof failedCommand>): Promise<StepFailure> {
+  const status = await ctx.cluster.helmStatus(spec.release, spec.namespace, ctx.hooks).catch(() => undefined);
+  const backup = ctx.outputsOf(`backup:${spec.id}`)?.folder;
+  const now = status ? `helm rolled ${spec.release} back: revision ${status.revision} (${status.status}, chart ${status.chartVersion ?? '?'}) runs with the values it had before` : `see what runs: helm status ${spec.release} --namespace ${spec.namespace}`;
+  return new StepFailure(
+    `the upgrade of ${spec.release} in ${spec.namespace} failed${diagnoses[0] ? `: ${diagnoses[0].summary}` : ''}; ${now}. Nothing after it was upgraded.`,
+    [
+      ...(diagnoses[0]?.next ?? []),
+      'a chart rollback does not undo a database migration: if the migration job changed the schema before it failed, restore the database from the backup you took before the upgrade (mysql … < <dump>.sql, or pg_restore -d <db> <dump>.dump)',
+      ...(backup ? [`what ran before the upgrade (values, manifests, kept secrets) is exported in ${backup}`] : []),
+      'fix the cause, then run the same upgrade again: it goes on from this release',
+    ],
+    diagnoses,
+    false,
+    command,
+  );
 }

@@ -13,3 +13,10 @@ export interface HelmReleaseStatus {
   readonly revision: number;
   readonly chartVersion: string | undefined;
 }
+
+/** A release's latest revision in full, read from helm's records: values hold secrets, never log them. */
+export interface HelmReleaseRecord extends HelmReleaseStatus {
+  readonly chartName: string | undefined;
+  readonly values: Record<string, unknown>;
+  readonly manifest: string;
+}

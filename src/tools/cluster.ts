@@ -10,9 +10,9 @@ import type { HelmUpgradeSpec } from './commands.js';
 import { ExternalError, failedCommand, type FailedCommand } from './external-error.js';
 import { IngressRoutes } from './ingress-address.js';
 import { KubeApi } from './kube-api.js';
-import type { ClusterFacts, HelmReleaseStatus } from './cluster-facts.js';
+import type { ClusterFacts, HelmReleaseRecord, HelmReleaseStatus } from './cluster-facts.js';
 
-export type { ClusterFacts, HelmReleaseStatus } from './cluster-facts.js';
+export type { ClusterFacts, HelmReleaseRecord, HelmReleaseStatus } from './cluster-facts.js';
 import { retryTransientReads, transientReasonId, type KubeApiError } from './kube-errors.js';
 import type { Manifest, NamespaceSnapshot } from './kube-objects.js';
 import type { Redactor } from './redact.js';
@@ -189,12 +189,25 @@ export class Cluster {
   }
 
   /** The values the release was installed with (they hold secrets); undefined without a release. */
+  /** The release's latest revision with its values and manifest (for upgrades and backups), read without helm. */
+  helmRecord(release: string, namespace: string, hooks: CallHooks): Promise<HelmReleaseRecord | undefined> {
+    return this.read(() => this.api.helmRecord(release, namespace), hooks);
+  }
+
   helmValues(release: string, namespace: string, hooks: CallHooks): Promise<unknown> {
     return this.read(() => this.api.helmValues(release, namespace), hooks);
   }
 
   helmUpgrade(spec: HelmUpgradeSpec, hooks: CallHooks): Promise<ToolResult> {
     return this.call('helm', helmUpgradeArgs(spec), hooks, { retryReason: helmNeverReachedCluster });
+  }
+
+  /** The major version of the helm at hand (3 or 4): some flags differ between them. */
+  async helmMajor(hooks: CallHooks): Promise<number> {
+    const result = await this.call('helm', ['version', '--template', '{{.Version}}'], hooks);
+    const major = /^v(\d+)\./.exec(result.stdout.trim())?.[1];
+    if (result.exitCode !== 0 || major === undefined) this.fail('reading the helm version', result);
+    return Number(major);
   }
 
   /** Removes the record of a stuck pending revision so the release can be installed again. */

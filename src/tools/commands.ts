@@ -12,6 +12,8 @@ export interface HelmUpgradeSpec {
   readonly localChart: boolean;
   readonly valuesFile: string;
   readonly timeoutSeconds: number;
+  /** Upgrades: helm puts the previous revision back if this one fails (`--atomic` in helm 3, `--rollback-on-failure` in helm 4). */
+  readonly rollbackOnFailure?: '--atomic' | '--rollback-on-failure';
 }
 
 export const FIELD_MANAGER = 'zenml-pro-installer';
@@ -23,5 +25,6 @@ export const helmUpgradeArgs = (spec: HelmUpgradeSpec): string[] => {
     'upgrade', '--install', spec.release, spec.chart, '--namespace', spec.namespace,
     ...(spec.localChart ? [] : ['--version', spec.version]),
     '--values', spec.valuesFile, '--wait', '--timeout', `${spec.timeoutSeconds}s`,
+    ...(spec.rollbackOnFailure ? [spec.rollbackOnFailure] : []),
   ];
 };

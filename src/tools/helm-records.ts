@@ -17,9 +17,11 @@ export interface ReleasePayload {
   readonly name?: string;
   readonly version?: number;
   readonly info?: { readonly status?: string };
-  readonly chart?: { readonly metadata?: { readonly name?: string; readonly version?: string } };
+  readonly chart?: { readonly metadata?: { readonly name?: string; readonly version?: string; readonly appVersion?: string } };
   /** The values the user supplied (what `helm get values` prints). */
   readonly config?: Record<string, unknown> | null;
+  /** The rendered manifests (what `helm get manifest` prints). */
+  readonly manifest?: string;
 }
 
 export const releaseSelector = (release: string): string => `owner=helm,name=${release}`;

@@ -8,7 +8,7 @@ import {
   AppsV1Api, AuthorizationV1Api, BatchV1Api, CoreV1Api, createConfiguration, KubernetesObjectApi, ServerConfiguration, VersionApi,
   type Configuration, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1Secret,
 } from '@kubernetes/client-node';
-import type { ClusterFacts, HelmReleaseStatus } from './cluster-facts.js';
+import type { ClusterFacts, HelmReleaseRecord, HelmReleaseStatus } from './cluster-facts.js';
 import { decodeRecord, latestRecord, recordRevision, recordStatus, releaseSelector } from './helm-records.js';
 import type { Target } from './argv.js';
 import { loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
@@ -173,6 +173,17 @@ export class KubeApi {
     const latest = latestRecord(await this.releaseRecords(release, namespace));
     if (!latest) return undefined;
     return { status: recordStatus(latest), revision: recordRevision(latest), chartVersion: decodeRecord(latest).chart?.metadata?.version };
+  }
+
+  /** The latest revision with its values and manifest, or undefined without a release. Holds secrets: never log it. */
+  async helmRecord(release: string, namespace: string): Promise<HelmReleaseRecord | undefined> {
+    const latest = latestRecord(await this.releaseRecords(release, namespace));
+    if (!latest) return undefined;
+    const payload = decodeRecord(latest);
+    return {
+      status: recordStatus(latest), revision: recordRevision(latest), chartVersion: payload.chart?.metadata?.version, chartName: payload.chart?.metadata?.name,
+      values: payload.config ?? {}, manifest: payload.manifest ?? '',
+    };
   }
 
   /** The user-supplied values of the latest revision (what `helm get values` prints), or undefined without a release. Holds secrets: never log it. */

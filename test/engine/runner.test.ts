@@ -49,8 +49,8 @@ function kinds(table: Record<string, Behaviour>, log: string[]): StepKinds {
       return out;
     },
   };
-  const unused = { run: () => Promise.reject(new Error('not in these plans')) };
-  return { report, 'check-target': unused, apply: unused, 'pull-secret': unused, 'tls-secret': unused, 'helm-release': unused, 'wait-ready': unused, 'disruption-budget': unused, 'manual-enrollment': unused, organization: unused, users: unused, 'enroll-workspace': unused };
+  // These plans are made of report steps only.
+  return { report };
 }
 
 async function run(p: Plan, table: Record<string, Behaviour>, options: { parallel?: number; signal?: AbortSignal } = {}) {
@@ -134,6 +134,12 @@ describe('the scheduler', () => {
     expect(log).not.toContain('start a2');
     expect(log).not.toContain('start report');
     expect(journal.step('b2')?.state).toBe('done');
+  });
+
+  test('a plan with a step no kind was handed in for is refused before anything runs', async () => {
+    const p = plan([{ id: 'x' }]);
+    const wrong: Plan = { ...p, steps: p.steps.map((s) => ({ ...s, action: { type: 'check-target' } as const })) };
+    await expect(run(wrong, {})).rejects.toThrow('no step kind for check-target');
   });
 
   test("an error only the operator can fix blocks the run and keeps its hints", async () => {

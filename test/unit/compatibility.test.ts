@@ -28,7 +28,10 @@ describe('control plane and workspace servers: independent version lines', () =>
     expect(message).toContain('upgrade the control plane to 0.13.0 or newer first');
   });
 
-  test('a control plane the table does not know is a warning', () => {
-    expect(checkCompatibility('0.14.0', '0.90.0', table).verdict).toBe('unknown');
+  test('a later control plane release serves what an earlier one was known to serve; beyond that is a warning', () => {
+    expect(checkCompatibility('0.14.0', '0.93.2')).toMatchObject({ verdict: 'compatible', source: expect.stringContaining('a later release than 0.13.0') });
+    expect(checkCompatibility('0.14.0', '0.90.0', table).verdict).toBe('compatible');
+    expect(checkCompatibility('0.14.0', '0.94.0', table).verdict).toBe('unknown');
+    expect(checkCompatibility('0.11.0', '0.90.0', table).verdict).toBe('unknown');
   });
 });

@@ -1,0 +1,179 @@
+// Day 2: `upgrade` takes what examples/sim.yaml installed (control plane
+// 0.13.0, workspaces 0.93.0) to what examples/sim-upgrade.yaml names (0.14.0,
+// 0.93.2): refused before any change when it would downgrade or when the
+// databases are not said to be backed up; otherwise the control plane first,
+// then one workspace at a time, each backed up, with helm's rollback on
+// failure. Encryption keys and JWT secrets stay byte-identical, values set by
+// hand on a release survive, a failing migration rolls that release back and
+// stops before the next one, and a re-run after the fix finishes. Real helm
+// (4 and 3) and kubectl against the simulated cluster.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Simulation } from '../../src/sim/simulation.js';
+import { liveSecrets } from '../../src/plan/carry-forward.js';
+import {
+  HELMS, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, lastSeq, mutationsAfter, releaseLines, runInstall, startSim, waitForNoTools,
+} from '../helpers/install-sim.js';
+
+const UPGRADE = join(REPO_ROOT, 'examples', 'sim-upgrade.yaml');
+
+/** The upgrade command line, as an operator in CI runs it. */
+function upgradeArgs(o: { kubeconfig: string; dir: string; helm: string; answers?: string; extra?: readonly string[] }): string[] {
+  return ['upgrade', '--answers', o.answers ?? UPGRADE, '--kubeconfig', o.kubeconfig, '--dir', o.dir, '--helm', o.helm, '--kubectl', KUBECTL, '--output', 'json', ...(o.extra ?? [])];
+}
+
+/** helm run as the operator would, without blocking this process (the simulation answers from it). */
+function helmRun(helm: string, args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(helm, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+/** The secrets each workspace release runs with, by slot key. */
+function workspaceSecrets(sim: Simulation): Record<string, string> {
+  const latest = new Map<string, { config: Record<string, unknown> }>();
+  for (const r of helmReleases(sim)) if (r.status === 'deployed') latest.set(r.namespace, r);
+  const out: Record<string, string> = {};
+  for (const name of ['ml', 'research']) {
+    const r = latest.get(`zenml-workspace-${name}`);
+    for (const [slot, value] of liveSecrets({ workspace: name }, r?.config ?? {})) if (!slot.includes('enrollment')) out[slot] = value;
+  }
+  return out;
+}
+
+describe.each(HELMS)('upgrade with $label', ({ label, helm }) => {
+  const scratch = new Scratch(`upgrade-${label.replace(' ', '')}`);
+  let sim: Simulation;
+  let env: Record<string, string>;
+  let dir: string;
+  let before: Record<string, string>;
+
+  beforeAll(async () => {
+    sim = await startSim(scratch, 'cluster');
+    env = scratch.env();
+    dir = scratch.path('install');
+    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    // A value set by hand on the ml release, outside the answers (as `helm upgrade --reuse-values --set` does).
+    const set = await helmRun(helm, ['upgrade', 'zenml', join(REPO_ROOT, '.tools', 'charts', 'zenml-0.93.0.tgz'), '--namespace', 'zenml-workspace-ml', '--reuse-values', '--set', 'server.podAnnotations.team=ml', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig, '--wait'], env);
+    expect(set.status, set.stderr).toBe(0);
+    before = workspaceSecrets(sim);
+  });
+  afterAll(async () => {
+    await waitForNoTools(sim.info.kubeconfig, 10_000);
+    await sim.close();
+    scratch.cleanup();
+  });
+
+  test('a downgrade, and an upgrade without the databases said to be backed up, are refused before any change', async () => {
+    const seq = lastSeq(sim);
+    const downgrade = scratch.path('downgrade.yaml');
+    writeFileSync(downgrade, readFileSync(UPGRADE, 'utf8').replaceAll('../.tools/charts/', `${join(REPO_ROOT, '.tools', 'charts')}/`).replaceAll('./secrets/', `${join(REPO_ROOT, 'examples', 'secrets')}/`).replace('zenml-0.93.2.tgz', 'zenml-0.92.0.tgz').replaceAll('version: 0.93.2', 'version: 0.92.0'), { mode: 0o600 });
+    const refused = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, answers: downgrade, extra: ['--yes', '--backup-confirmed'] }), env);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('0.93.0');
+    expect(refused.stderr).toContain('0.92.0');
+    const noBackup = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, extra: ['--yes'] }), env);
+    expect(noBackup.exitCode).toBe(2);
+    expect(noBackup.stderr).toContain('--backup-confirmed');
+    expect(noBackup.stderr).toMatch(/MYSQL_PWD=… mysqldump --host mysql\.sim\.example\.com/);
+    expect(mutationsAfter(sim, seq)).toEqual([]);
+  });
+
+  test('a failing migration rolls that release back with its values and stops before the next release', async () => {
+    sim.kube.faults.add({ type: 'jobFailure', match: { kind: 'Job', name: 'zenml-db-migration', namespace: 'zenml-workspace-ml' }, logLines: ['alembic: cannot upgrade'], exitCode: 1 });
+    const mlBefore = helmReleases(sim).filter((r) => r.namespace === 'zenml-workspace-ml').at(-1);
+    const failed = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, extra: ['--yes', '--backup-confirmed'] }), env);
+    expect(failed.exitCode).toBe(1);
+    const step = eventsOf(failed.events, 'step-failed');
+    expect(step.map((e) => e.stepId)).toEqual(['release:workspace-ml']);
+    expect(step[0]?.message).toContain('helm rolled zenml back');
+    expect(step[0]?.next.join('\n')).toContain('a chart rollback does not undo a database migration');
+    expect(step[0]?.next.join('\n')).toContain(join(dir, 'backups', 'workspace-ml-0.93.0'));
+    const ml = helmReleases(sim).filter((r) => r.namespace === 'zenml-workspace-ml').at(-1);
+    expect(ml).toMatchObject({ status: 'deployed', chartVersion: '0.93.0' });
+    expect(ml?.config).toEqual(mlBefore?.config);
+    // The control plane went first; research was not touched.
+    expect(releaseLines(sim).filter((l) => l.includes('deployed'))).toEqual(expect.arrayContaining(['zenml-pro/zenml-pro r2 deployed 0.14.0', 'zenml-workspace-research/zenml r1 deployed 0.93.0']));
+    sim.kube.faults.clear();
+  });
+
+  test('after the fix the same upgrade finishes: order, identical keys, hand-set value kept, backups 0600', async () => {
+    const seq = lastSeq(sim);
+    const done = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, extra: ['--yes', '--backup-confirmed'] }), env);
+    // Shown before anything changed (on stderr: stdout is the NDJSON): each release's versions, what was set by hand, the values diff, secrets masked.
+    expect(done.stderr).toContain('zenml-workspace-ml/zenml: 0.93.0 → 0.93.2');
+    expect(done.stderr).toContain('kept, set by hand on the running release: server.podAnnotations.team');
+    expect(done.stderr).toMatch(/^ {4}[-+] .*0\.93\.2/m);
+    for (const secret of Object.values(before)) expect(done.stderr + done.stdout).not.toContain(secret);
+    expect(done.exitCode).toBe(0);
+    expect(finished(done)?.outcome).toBe('done');
+    // Revisions advance in order: the control plane was already upgraded; ml before research.
+    const firstWrite = (ns: string): number => sim.kube.requestLog.list().findIndex((e) => e.seq > seq && e.mutating && e.path.startsWith(`/api/v1/namespaces/${ns}/secrets`));
+    expect(firstWrite('zenml-workspace-ml')).toBeGreaterThan(-1);
+    expect(firstWrite('zenml-workspace-ml')).toBeLessThan(firstWrite('zenml-workspace-research'));
+    const deployed = releaseLines(sim).filter((l) => l.includes(' deployed '));
+    expect(deployed.map((l) => l.replace(/ r\d+ /, ' '))).toEqual(['zenml-pro/zenml-pro deployed 0.14.0', 'zenml-workspace-ml/zenml deployed 0.93.2', 'zenml-workspace-research/zenml deployed 0.93.2']);
+    expect(workspaceSecrets(sim)).toEqual(before);
+    expect(Object.keys(before)).toHaveLength(4);
+    const ml = helmReleases(sim).filter((r) => r.namespace === 'zenml-workspace-ml').at(-1);
+    expect((ml?.config as { server?: { podAnnotations?: Record<string, string> } }).server?.podAnnotations?.team).toBe('ml');
+    for (const folder of readdirSync(join(dir, 'backups'))) {
+      expect(statSync(join(dir, 'backups', folder)).mode & 0o777).toBe(0o700);
+      for (const file of ['values.yaml', 'manifest.yaml']) expect(statSync(join(dir, 'backups', folder, file)).mode & 0o777).toBe(0o600);
+    }
+    // Again: nothing left to do.
+    const again = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, extra: ['--yes', '--backup-confirmed'] }), env);
+    expect(again.exitCode).toBe(0);
+    expect(finished(again)?.outcome).toBe('up-to-date');
+  });
+
+  test('a deployment installed with plain helm (no install directory) is discovered and upgraded, keeping its keys', async () => {
+    const sim2 = await startSim(scratch, 'plain');
+    try {
+      const rendered = scratch.path('rendered');
+      const render = await runInstall(['render', '--answers', join(REPO_ROOT, 'examples', 'sim.yaml'), '--dir', rendered], env);
+      expect(render.exitCode, render.stderr).toBe(0);
+      const charts = join(REPO_ROOT, '.tools', 'charts');
+      for (const [name, ns, chart, values] of [['zenml-pro', 'zenml-pro', 'zenml-pro-0.13.0.tgz', 'control-plane.yaml'], ['zenml', 'zenml-workspace-ml', 'zenml-0.93.0.tgz', 'workspace-ml.yaml'], ['zenml', 'zenml-workspace-research', 'zenml-0.93.0.tgz', 'workspace-research.yaml']] as const) {
+        const r = await helmRun(helm, ['install', name, join(charts, chart), '--namespace', ns, '--create-namespace', '--values', join(rendered, 'values', values), '--wait', '--kube-context', 'zenml-sim', '--kubeconfig', sim2.info.kubeconfig], env);
+        expect(r.status, r.stderr).toBe(0);
+      }
+      const keys = workspaceSecrets(sim2);
+      const fresh = scratch.path('adopted');
+      expect(existsSync(fresh)).toBe(false);
+      const up = await runInstall(upgradeArgs({ kubeconfig: sim2.info.kubeconfig, dir: fresh, helm, extra: ['--yes', '--backup-confirmed'] }), env);
+      expect(up.stderr).toContain('zenml-pro/zenml-pro: 0.13.0 → 0.14.0');
+      expect(up.exitCode).toBe(0);
+      expect(releaseLines(sim2).filter((l) => l.includes(' deployed ')).map((l) => l.replace(/ r\d+ /, ' '))).toEqual(['zenml-pro/zenml-pro deployed 0.14.0', 'zenml-workspace-ml/zenml deployed 0.93.2', 'zenml-workspace-research/zenml deployed 0.93.2']);
+      expect(workspaceSecrets(sim2)).toEqual(keys);
+    } finally {
+      await waitForNoTools(sim2.info.kubeconfig, 10_000);
+      await sim2.close();
+    }
+  });
+});
+
+test('a deployment installed with helm 3 is upgraded with helm 4 (server-side apply) without a field-ownership conflict', async () => {
+  const scratch = new Scratch('upgrade-helm3-to-4');
+  const [helm4, helm3] = [HELMS[0]?.helm ?? '', HELMS[1]?.helm ?? ''];
+  const sim = await startSim(scratch, 'cluster');
+  try {
+    const env = scratch.env();
+    const dir = scratch.path('install');
+    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm: helm3 }), env);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const up = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm: helm4, extra: ['--yes', '--backup-confirmed'] }), env);
+    expect(up.exitCode, up.stdout.slice(-2000)).toBe(0);
+    expect(releaseLines(sim).filter((l) => l.includes(' deployed ')).map((l) => l.replace(/ r\d+ /, ' '))).toEqual(['zenml-pro/zenml-pro deployed 0.14.0', 'zenml-workspace-ml/zenml deployed 0.93.2', 'zenml-workspace-research/zenml deployed 0.93.2']);
+  } finally {
+    await waitForNoTools(sim.info.kubeconfig, 10_000);
+    await sim.close();
+    scratch.cleanup();
+  }
+});
