@@ -14,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Simulation } from '../../src/sim/simulation.js';
 import { liveSecrets } from '../../src/plan/carry-forward.js';
 import {
-  HELMS, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, lastSeq, mutationsAfter, releaseLines, runInstall, startSim, waitForNoTools,
+  HELMS, InstallProcess, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, lastSeq, mutationsAfter, releaseLines, runInstall, startSim, untilPendingRevision, waitForNoTools,
 } from '../helpers/install-sim.js';
+import type { EngineEvent } from '../../src/engine/events.js';
 
 const UPGRADE = join(REPO_ROOT, 'examples', 'sim-upgrade.yaml');
 
@@ -145,6 +146,7 @@ describe.each(HELMS)('upgrade with $label', ({ label, helm }) => {
         expect(r.status, r.stderr).toBe(0);
       }
       const keys = workspaceSecrets(sim2);
+      const seq = lastSeq(sim2);
       const fresh = scratch.path('adopted');
       expect(existsSync(fresh)).toBe(false);
       const up = await runInstall(upgradeArgs({ kubeconfig: sim2.info.kubeconfig, dir: fresh, helm, extra: ['--yes', '--backup-confirmed'] }), env);
@@ -152,6 +154,11 @@ describe.each(HELMS)('upgrade with $label', ({ label, helm }) => {
       expect(up.exitCode).toBe(0);
       expect(releaseLines(sim2).filter((l) => l.includes(' deployed ')).map((l) => l.replace(/ r\d+ /, ' '))).toEqual(['zenml-pro/zenml-pro deployed 0.14.0', 'zenml-workspace-ml/zenml deployed 0.93.2', 'zenml-workspace-research/zenml deployed 0.93.2']);
       expect(workspaceSecrets(sim2)).toEqual(keys);
+      // Revisions advance in order: the control plane, then ml, then research (the request log).
+      const firstWrite = (ns: string): number => sim2.kube.requestLog.list().findIndex((e) => e.seq > seq && e.mutating && e.path.startsWith(`/api/v1/namespaces/${ns}/secrets`));
+      expect(firstWrite('zenml-pro')).toBeGreaterThan(-1);
+      expect(firstWrite('zenml-pro')).toBeLessThan(firstWrite('zenml-workspace-ml'));
+      expect(firstWrite('zenml-workspace-ml')).toBeLessThan(firstWrite('zenml-workspace-research'));
     } finally {
       await waitForNoTools(sim2.info.kubeconfig, 10_000);
       await sim2.close();
@@ -173,6 +180,31 @@ test('a deployment installed with helm 3 is upgraded with helm 4 (server-side ap
     expect(releaseLines(sim).filter((l) => l.includes(' deployed ')).map((l) => l.replace(/ r\d+ /, ' '))).toEqual(['zenml-pro/zenml-pro deployed 0.14.0', 'zenml-workspace-ml/zenml deployed 0.93.2', 'zenml-workspace-research/zenml deployed 0.93.2']);
   } finally {
     await waitForNoTools(sim.info.kubeconfig, 10_000);
+    await sim.close();
+    scratch.cleanup();
+  }
+});
+
+test.each(HELMS)('an upgrade killed while helm upgrades a workspace resumes and ends as an uninterrupted one ($label)', async ({ label, helm }) => {
+  const scratch = new Scratch(`upgrade-kill-${label.replace(' ', '')}`);
+  const sim = await startSim(scratch, 'cluster');
+  try {
+    const env = scratch.env();
+    const dir = scratch.path('install');
+    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const before = workspaceSecrets(sim);
+    const first = new InstallProcess(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, extra: ['--yes', '--backup-confirmed'] }), env);
+    await first.until((e: EngineEvent) => e.type === 'step-started' && e.stepId === 'release:workspace-ml');
+    expect(await untilPendingRevision(sim, { namespace: 'zenml-workspace-ml', name: 'zenml' }, first), 'helm created its pending revision').toBe(true);
+    expect((await first.kill()).signal).toBe('SIGKILL');
+    const resumed = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, extra: ['--yes', '--backup-confirmed'] }), env);
+    expect(resumed.exitCode, resumed.stdout.slice(-2000)).toBe(0);
+    expect(releaseLines(sim).filter((l) => l.includes(' deployed ')).map((l) => l.replace(/ r\d+ /, ' '))).toEqual(['zenml-pro/zenml-pro deployed 0.14.0', 'zenml-workspace-ml/zenml deployed 0.93.2', 'zenml-workspace-research/zenml deployed 0.93.2']);
+    expect(helmReleases(sim).filter((r) => r.status.startsWith('pending'))).toEqual([]);
+    expect(workspaceSecrets(sim)).toEqual(before);
+  } finally {
+    await waitForNoTools(sim.info.kubeconfig, 30_000);
     await sim.close();
     scratch.cleanup();
   }
