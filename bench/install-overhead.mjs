@@ -6,52 +6,23 @@
 // installer's peak resident memory; the last line is `ratio: N.NN` for the
 // default (workspaces in parallel). How fast a pod turning Ready is noticed
 // is measured by bench/kube-reads.mjs (the same watch the ready steps use).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bin, helm, isolatedEnv, kubectl, median, root, scratch, timed as timedRun, withSimulation as withSim } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'zenml-pro-installer.js');
-const helm = join(root, '.tools', 'bin', 'helm');
-const kubectl = join(root, '.tools', 'bin', 'kubectl');
 const answers = join(root, 'examples', 'sim.yaml');
-const work = mkdtempSync(join(tmpdir(), 'zpi-bench-install-'));
-
-function isolatedEnv(name) {
-  const home = join(work, `home-${name}`);
-  return { ...process.env, HOME: home, KUBECACHEDIR: join(home, 'kcache'), HELM_CACHE_HOME: join(home, 'hc'), HELM_CONFIG_HOME: join(home, 'hcfg'), HELM_DATA_HOME: join(home, 'hd'), NO_COLOR: '1' };
-}
-
-async function withSimulation(name, fn) {
-  const out = join(work, `sim-${name}`);
-  const child = spawn(process.execPath, [bin, 'sim', '--out', out], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('simulation ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`simulation exited (${code})`)));
-  });
-  try {
-    return await fn(join(out, 'kubeconfig'), join(out, 'ca.crt'));
-  } finally {
-    child.kill('SIGTERM');
-  }
-}
+const { work, cleanup } = scratch('install');
 
 // Preloaded into the installer: its peak resident set size, written to stderr as it exits.
 const rssHook = join(work, 'peak-rss.cjs');
 writeFileSync(rssHook, "process.on('exit', () => process.stderr.write(`peak-rss-kib ${process.resourceUsage().maxRSS}\\n`));\n");
 const peakRss = [];
-
-function timed(label, file, args, env) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(file, args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${label} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  const rss = /peak-rss-kib (\d+)/.exec(r.stderr)?.[1];
+const timed = (label, file, args, env) => timedRun(label, file, args, env, (stderr) => {
+  const rss = /peak-rss-kib (\d+)/.exec(stderr)?.[1];
   if (rss) peakRss.push(Number(rss));
-  return ms;
-}
+});
+const withSimulation = (name, fn) => withSim(work, name, fn);
 
 try {
   // The plain script uses the values the installer renders, so both install the same thing.
@@ -76,12 +47,11 @@ try {
   // Each figure is the median of ROUNDS fresh installs, alternating the three, so one slow moment of a
   // shared machine does not decide a ratio.
   const ROUNDS = 3;
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const plainRun = (i) => withSimulation(`plain-${i}`, (kc) => timed('plain script', 'sh', [script, kc], isolatedEnv(`plain-${i}`)));
+  const plainRun = (i) => withSimulation(`plain-${i}`, (kc) => timed('plain script', 'sh', [script, kc], isolatedEnv(work, `plain-${i}`)));
   const run = (parallel, i) =>
     // With the simulation's CA, as the install command `sim` prints: health is checked through the ingress address.
     withSimulation(`installer-${parallel}-${i}`, (kc, ca) =>
-      timed(`installer --parallel ${parallel}`, process.execPath, ['--require', rssHook, bin, 'install', '--answers', answers, '--kubeconfig', kc, '--yes', '--dir', join(work, `install-${parallel}-${i}`), '--helm', helm, '--kubectl', kubectl, '--ca-file', ca, '--parallel', String(parallel)], isolatedEnv(`installer-${parallel}-${i}`)),
+      timed(`installer --parallel ${parallel}`, process.execPath, ['--require', rssHook, bin, 'install', '--answers', answers, '--kubeconfig', kc, '--yes', '--dir', join(work, `install-${parallel}-${i}`), '--helm', helm, '--kubectl', kubectl, '--ca-file', ca, '--parallel', String(parallel)], isolatedEnv(work, `installer-${parallel}-${i}`)),
     );
   const times = { plain: [], sequential: [], parallel: [] };
   for (let i = 0; i < ROUNDS; i++) {
@@ -99,5 +69,5 @@ try {
   console.log(`installer peak resident memory: ${(Math.max(...peakRss) / 1024).toFixed(0)} MiB`);
   console.log(`ratio: ${(parallel / plain).toFixed(2)}`);
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  cleanup();
 }

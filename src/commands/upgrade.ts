@@ -115,10 +115,12 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     loaded,
     // What runs is read first: its secrets are kept (never generated anew) and the render keeps its hand-set values.
     beforePrepare: async (cluster) => {
-      for (const c of components) {
-        const record = await cluster.helmRecord(c.release, c.namespace, {});
+      const [major, records] = await Promise.all([cluster.helmMajor({}), Promise.all(components.map((c) => cluster.helmRecord(c.release, c.namespace, {})))]);
+      rollbackFlag = major >= 4 ? '--rollback-on-failure' : '--atomic';
+      components.forEach((c, i) => {
+        const record = records[i];
         if (record) live.set(c.id, record);
-      }
+      });
       const store = GeneratedSecretsStore.open(resolve(options.dir));
       for (const c of components) {
         const record = live.get(c.id);
@@ -135,7 +137,6 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
         }
       }
       await store.save();
-      rollbackFlag = (await cluster.helmMajor({})) >= 4 ? '--rollback-on-failure' : '--atomic';
     },
     adjustReleases: (releases: RenderedRelease[]) =>
       releases.map((r) => {
@@ -179,7 +180,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     const targets: Target[] = components.map((c) => ({ component: c.checkId, chart: c.chart, version: c.version }));
     const check = checkUpgrade(running, targets);
     if (check.problems.length > 0) {
-      throw new UserError(`the upgrade cannot go ahead:\n${check.problems.map((p) => `  ${p.component}: ${p.message}`).join('\n')}`, check.problems.map((p) => p.fix));
+      throw new UserError(`the upgrade cannot go ahead:\n${check.problems.map((p) => `  ${p.message}`).join('\n')}`, check.problems.map((p) => p.fix));
     }
     if (check.hops.some((h) => h.stop)) {
       const stops = check.hops.filter((h) => h.stop).map((h) => `${h.component} to ${h.to} (${h.stop?.why ?? ''})`);
