@@ -18,6 +18,7 @@ import { runFinishedEvent, runPlan } from '../engine/runner.js';
 import { exitCodeFor } from '../engine/states.js';
 import { ExitCode, UserError } from '../errors.js';
 import { liveSecrets, mergeHandSet } from '../plan/carry-forward.js';
+import { canonicalJson } from '../plan/install-plan.js';
 import { checkUpgrade, type Running, type Target } from '../plan/upgrade-checks.js';
 import { buildUpgradePlan, type UpgradeHop } from '../plan/upgrade-plan.js';
 import { valuesDiff } from '../plan/values-diff.js';
@@ -167,6 +168,13 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
         if (never.has(slot.split('.').at(-1) ?? '') && mine !== undefined && mine !== value) changed.push(slot);
       }
     }
+    // A running workspace whose values hold no encryption key: one generated now would lock its stored secrets away.
+    const keyless = components.filter((c) => c.workspace && live.has(c.id) && !liveSecrets({ workspace: c.workspace }, live.get(c.id)?.values ?? {}).has(`workspaces.${c.workspace}.encryptionKey`) && generatedSlots.has(`workspaces.${c.workspace}.encryptionKey`));
+    if (keyless.length > 0) {
+      throw new UserError(`${keyless.map((c) => `${c.namespace}/${c.release}`).join(', ')} run without a secrets-store encryption key in their values; the installer will not invent one, because secrets stored without it (or with a key the chart generated) would become unreadable`, [
+        'find the key the server uses (its Secret in that namespace), and give it as workspaces[].encryptionKey: { fromFile: … } in the answers',
+      ]);
+    }
     if (changed.length > 0) {
       throw new UserError(`the answers give ${changed.join(', ')} a value other than the running release's: the encryption key must never change (every stored secret would become unreadable) and a new JWT secret logs everyone out`, [
         'remove them from the answers (the running values are kept), or give exactly the values the release runs with',
@@ -188,6 +196,13 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     }
     const byCheckId = new Map(components.map((c) => [c.checkId, c]));
     const hops: UpgradeHop[] = check.hops.map((h) => ({ releaseId: byCheckId.get(h.component)?.id ?? h.component, from: h.from, to: h.to }));
+    // A release that keeps its version but whose values change (an OSS workspace becoming a Pro one, a changed setting) is backed up, shown and rolled back on failure all the same.
+    for (const c of components) {
+      const record = live.get(c.id);
+      const release = run.prepared.releases.find((r) => r.id === c.id);
+      if (!record?.chartVersion || !release || hops.some((h) => h.releaseId === c.id)) continue;
+      if (canonicalJson(record.values) !== canonicalJson(release.values)) hops.push({ releaseId: c.id, from: record.chartVersion, to: c.version });
+    }
 
     // Shown before anything changes: per release, the versions, the values diff (secrets masked) and what runs.
     show(`Upgrade in context ${target.context} at ${identity.server}:`);

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse, stringify } from 'yaml';
 import type { Simulation } from '../../src/sim/simulation.js';
 import { liveSecrets } from '../../src/plan/carry-forward.js';
 import {
@@ -205,6 +206,53 @@ test.each(HELMS)('an upgrade killed while helm upgrades a workspace resumes and 
     expect(workspaceSecrets(sim)).toEqual(before);
   } finally {
     await waitForNoTools(sim.info.kubeconfig, 30_000);
+    await sim.close();
+    scratch.cleanup();
+  }
+});
+
+test.each(HELMS)('an OSS workspace release becomes a Pro workspace, enrolled, keeping its encryption key and JWT secret ($label)', async ({ label, helm }) => {
+  const scratch = new Scratch(`upgrade-oss-${label.replace(' ', '')}`);
+  const sim = await startSim(scratch, 'cluster');
+  try {
+    const env = scratch.env();
+    // The self-hosted example with only its ml workspace: the control plane is installed, ml is migrated.
+    const text = readFileSync(join(REPO_ROOT, 'examples', 'sim-self-hosted.yaml'), 'utf8')
+      .replaceAll('../.tools/charts/', `${join(REPO_ROOT, '.tools', 'charts')}/`)
+      .replaceAll('./secrets/', `${join(REPO_ROOT, 'examples', 'secrets')}/`);
+    const answers = scratch.path('pro.yaml');
+    writeFileSync(answers, text.slice(0, text.indexOf('  - name: research')), { mode: 0o600 });
+    // The OSS server as the zenml chart runs it without the installer: no Pro settings, the OSS image, its own keys.
+    const rendered = scratch.path('rendered');
+    const render = await runInstall(['render', '--answers', answers, '--dir', rendered], env);
+    expect(render.exitCode, render.stderr).toBe(0);
+    const values = parse(readFileSync(join(rendered, 'values', 'workspace-ml.yaml'), 'utf8')) as { server: Record<string, unknown> };
+    delete values.server.pro;
+    values.server.image = { repository: 'zenmldocker/zenml-server', tag: '0.93.0' };
+    const oss = scratch.path('oss-values.yaml');
+    writeFileSync(oss, stringify(values), { mode: 0o600 });
+    const installed = await helmRun(helm, ['install', 'zenml', join(REPO_ROOT, '.tools', 'charts', 'zenml-0.93.0.tgz'), '--namespace', 'zenml-workspace-ml', '--create-namespace', '--values', oss, '--wait', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig], env);
+    expect(installed.status, installed.stderr).toBe(0);
+    const keys = liveSecrets({ workspace: 'ml' }, helmReleases(sim).at(-1)?.config ?? {});
+    expect([...keys.keys()].sort()).toEqual(['workspaces.ml.encryptionKey', 'workspaces.ml.jwtSecretKey']);
+
+    const dir = scratch.path('install');
+    const up = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, answers, extra: ['--yes', '--backup-confirmed', '--ca-file', sim.info.caFile] }), env);
+    expect(up.exitCode, up.stdout.slice(-2000)).toBe(0);
+    // Shown as a change of the workspace release, with the Pro settings added.
+    expect(up.stderr).toContain('zenml-workspace-ml/zenml: 0.93.0 → 0.93.0');
+    expect(up.stderr).toMatch(/^ {4}\+ {2}pro:/m);
+    const ml = helmReleases(sim).filter((r) => r.namespace === 'zenml-workspace-ml').at(-1);
+    expect(ml?.status).toBe('deployed');
+    const server = (ml?.config as { server: { pro?: { enabled?: boolean; workspaceID?: string }; image?: { repository?: string } } }).server;
+    expect(server.pro?.enabled).toBe(true);
+    expect(server.pro?.workspaceID).toBe(sim.controlPlane.state.workspaces.find((w) => w.name === 'ml')?.id);
+    expect(server.image?.repository).toContain('zenml-pro-server');
+    const after = liveSecrets({ workspace: 'ml' }, ml?.config ?? {});
+    expect(after.get('workspaces.ml.encryptionKey')).toBe(keys.get('workspaces.ml.encryptionKey'));
+    expect(after.get('workspaces.ml.jwtSecretKey')).toBe(keys.get('workspaces.ml.jwtSecretKey'));
+  } finally {
+    await waitForNoTools(sim.info.kubeconfig, 10_000);
     await sim.close();
     scratch.cleanup();
   }
