@@ -2,8 +2,11 @@
 // Commands are imported lazily so `--version` and `render` never load the UI.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { InstallOptions } from './commands/install.js';
+import type { UpgradeOptions } from './commands/upgrade.js';
+import type { RollbackOptions } from './commands/rollback.js';
 import type { PlanOptions } from './commands/plan.js';
 import type { StatusOptions } from './commands/status.js';
+import type { UninstallOptions } from './commands/uninstall.js';
 import { describeFailure } from './engine/failures.js';
 import { ExitCode, UserError } from './errors.js';
 import { consoleOutput } from './commands/output.js';
@@ -86,6 +89,42 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
 
   install(cli.command('install').description('install or resume (the default command): render the values, then run each step with helm and kubectl'));
 
+  targetOptions(cli.command('upgrade'))
+    .description('upgrade to the versions the answers name: control plane first, then each workspace, checked, shown as a values diff, backed up, rolled back by helm on failure; resumable')
+    .requiredOption('-a, --answers <file>', 'answers file with the new versions (and charts)')
+    .option('-d, --dir <dir>', 'install directory (an existing one, or a new one for a deployment installed without this installer)', DEFAULT_DIR)
+    .option('-y, --yes', 'do not ask before changing the cluster (for CI)')
+    .option('--backup-confirmed', 'the databases are backed up (required without a terminal: each upgrade migrates its database)')
+    .option('--accept-unverified-versions', 'go on with version pairs the compatibility table cannot vouch for')
+    .addOption(new Option('-o, --output <format>', 'text lines, or NDJSON events').choices(['text', 'json']).default('text'))
+    .option('--helm <path>', 'helm binary (default: helm on PATH)')
+    .option('--kubectl <path>', 'kubectl binary (default: kubectl on PATH)')
+    .option('--resolve <host=address:port...>', 'reach a host at another address for the health checks (like curl --resolve)')
+    .option('--ca-file <file>', 'extra CA certificate the health checks and the control-plane API calls trust')
+    .addHelpText('after', '\nExample: zenml-pro-installer upgrade --answers my-answers.yaml --dir ./zenml-pro\nRun it again after any failure or interruption: it goes on from where it stopped.')
+    .action(async (opts: UpgradeOptions) => {
+      const { upgradeCommand } = await import('./commands/upgrade.js');
+      process.exitCode = await upgradeCommand(opts, consoleOutput);
+    });
+
+  cli
+    .command('rollback')
+    .description('put a release back to an earlier helm revision, after showing the values diff and the database migration a chart rollback does not undo')
+    .argument('[component]', 'control-plane or a workspace name (without it: each component with its current and previous revision)')
+    .option('--revision <n>', 'the revision to go back to (default: the newest earlier revision that deployed)')
+    .option('-d, --dir <dir>', 'install directory: its answers copy names the releases, its journal the cluster, its backups what ran before each upgrade', DEFAULT_DIR)
+    .option('-a, --answers <file>', 'answers file naming the releases (instead of the install directory\'s copy)')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: cluster.kubeconfig, $KUBECONFIG, ~/.kube/config)')
+    .option('--context <name>', 'kube context (default: the install\'s, cluster.context, then the current context)')
+    .option('-y, --yes', 'do not ask before changing the cluster (for CI)')
+    .option('--helm <path>', 'helm binary (default: helm on PATH)')
+    .option('--kubectl <path>', 'kubectl binary (default: kubectl on PATH)')
+    .addHelpText('after', '\nExample: zenml-pro-installer rollback ml --dir ./zenml-pro\nA chart rollback does not undo a database migration: restore the database from its backup if the newer version migrated it.')
+    .action(async (component: string | undefined, opts: Omit<RollbackOptions, 'component'>) => {
+      const { rollbackCommand } = await import('./commands/rollback.js');
+      process.exitCode = await rollbackCommand({ ...opts, ...(component === undefined ? {} : { component }) }, consoleOutput);
+    });
+
   cli
     .command('status')
     .description('show each release (helm status, chart and app versions), its readiness and health, and workspace enrollment; changes nothing')
@@ -105,6 +144,30 @@ Example: zenml-pro-installer status --dir ./zenml-pro --output json`,
     .action(async (opts: StatusOptions) => {
       const { statusCommand } = await import('./commands/status.js');
       process.exitCode = await statusCommand(opts, consoleOutput);
+    });
+
+  cli
+    .command('uninstall')
+    .description('remove what an install made (its releases, the objects the installer applied, the namespaces it created), after listing it; keeps databases, the install directory and generated secrets')
+    .option('-d, --dir <dir>', 'install directory: its answers copy and journal say what the install made', DEFAULT_DIR)
+    .option('-a, --answers <file>', 'answers file naming the releases (instead of the install directory\'s copy)')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: cluster.kubeconfig, $KUBECONFIG, ~/.kube/config)')
+    .option('--context <name>', 'kube context (default: the install\'s, cluster.context, then the current context)')
+    .option('-y, --yes', 'do not ask before changing the cluster (for CI)')
+    .addOption(new Option('-o, --output <format>', 'text lines, or JSON lines (the list, the events, the summary)').choices(['text', 'json']).default('text'))
+    .option('--helm <path>', 'helm binary (default: helm on PATH)')
+    .option('--kubectl <path>', 'kubectl binary (default: kubectl on PATH)')
+    .option('--delete-install-dir', 'also remove the install directory, generated-secrets.yaml with it (the encryption keys the kept databases need)')
+    .addHelpText(
+      'after',
+      `
+Run it again after any failure or interruption: what is already gone is skipped.
+Exit codes: 0 removed (or nothing to remove), 1 a step failed, 2 invalid input or not confirmed, 3 blocked by a check (cluster unreachable or another one, locked install directory), 130 interrupted.
+Example: zenml-pro-installer uninstall --dir ./zenml-pro --yes`,
+    )
+    .action(async (opts: UninstallOptions) => {
+      const { uninstallCommand } = await import('./commands/uninstall.js');
+      process.exitCode = await uninstallCommand(opts, consoleOutput);
     });
 
   cli

@@ -15,20 +15,58 @@ export function digested(manifests: readonly Manifest[], ctx: StepContext): Mani
   return withDigest(manifests, ctx.digest(canonicalJson(manifests)));
 }
 
+/** Whether every object read (`live`, undefined when any is missing) carries this digest. */
+function appliedReason(manifests: readonly Manifest[], live: readonly Record<string, string>[] | undefined, ctx: StepContext): string | undefined {
+  const digest = digested(manifests, ctx)[0]?.metadata.annotations?.[DIGEST_ANNOTATION];
+  return live !== undefined && live.every((ann) => ann[DIGEST_ANNOTATION] === digest) ? ALREADY_APPLIED : undefined;
+}
+
 /** Whether every object is on the cluster with this digest. */
 export async function probeApplied(manifests: readonly Manifest[], ctx: StepContext): Promise<string | undefined> {
-  const digest = digested(manifests, ctx)[0]?.metadata.annotations?.[DIGEST_ANNOTATION];
-  const live = await ctx.cluster.liveAnnotations(manifests, ctx.hooks);
-  return live !== undefined && live.every((ann) => ann[DIGEST_ANNOTATION] === digest) ? ALREADY_APPLIED : undefined;
+  return appliedReason(manifests, await ctx.cluster.liveAnnotations(manifests, ctx.hooks), ctx);
+}
+
+/**
+ * Whether a step's probe found its namespace there, when its read could tell
+ * (everything there, or the namespace alone missing): the run that follows
+ * with the same context then reads nothing more. Without it, the run reads.
+ */
+const namespaceSeen = new WeakMap<StepContext, boolean>();
+
+/**
+ * Whether this step creates the namespace it applies (an install plan applies
+ * at most one per step), journalled so `uninstall` deletes only namespaces the
+ * installer created. Known before the apply; a namespace this step created on
+ * an earlier run stays created when the step runs again over it. A promise
+ * only when the cluster must be read: otherwise the step runs exactly as it
+ * did before (test/ui's recorded runs replay the engine turn by turn).
+ */
+function namespaceCreation(manifests: readonly Manifest[], ctx: StepContext): Record<string, string> | Promise<Record<string, string>> {
+  const ns = manifests.find((m) => m.kind === 'Namespace');
+  if (!ns) return {};
+  const namespace = ns.metadata.name;
+  const earlier = ctx.outputsOf(ctx.step.id);
+  if (earlier?.namespace === namespace && earlier.created === 'yes') return { namespace, created: 'yes' };
+  const created = (there: boolean): Record<string, string> => ({ namespace, created: there ? 'no' : 'yes' });
+  const seen = namespaceSeen.get(ctx);
+  return seen !== undefined ? created(seen) : ctx.cluster.liveAnnotations([ns], ctx.hooks).then((live) => created(live !== undefined));
 }
 
 /** A kind whose step applies the manifests `build` makes from its action. */
 function applying<T extends 'apply' | 'pull-secret' | 'tls-secret'>(type: T, build: (action: ActionOf<T>, ctx: StepContext) => Manifest[]): StepKind<ActionOf<T>> {
   return {
-    probe: (action, ctx) => probeApplied(build(action, ctx), ctx),
+    async probe(action, ctx) {
+      const manifests = build(action, ctx);
+      const live = await ctx.cluster.liveAnnotations(manifests, ctx.hooks);
+      if (live !== undefined || (manifests.length === 1 && manifests[0]?.kind === 'Namespace')) namespaceSeen.set(ctx, live !== undefined);
+      return appliedReason(manifests, live, ctx);
+    },
     async run(action, ctx) {
-      await ctx.cluster.apply(digested(build(action, ctx), ctx), ctx.hooks);
-      return {};
+      const manifests = build(action, ctx);
+      const creation = namespaceCreation(manifests, ctx);
+      const created = creation instanceof Promise ? await creation : creation;
+      await ctx.cluster.apply(digested(manifests, ctx), ctx.hooks);
+      return created;
     },
   };
 }

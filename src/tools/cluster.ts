@@ -3,12 +3,13 @@
 // problem (RETRY_BUDGET); kubectl writes are server-side applies and deletes
 // that may be repeated, helm is repeated only when it never reached the cluster.
 import { helmArgs, kubectlArgs } from './argv.js';
-import { applyArgs, helmUpgradeArgs } from './commands.js';
+import { applyArgs, helmRollbackArgs, helmUpgradeArgs } from './commands.js';
 import { failureSummary, printableCommandLine, retryTransient, runTool, transientFailureReason, type OutputStream, type RetryOptions, type ToolResult } from './exec.js';
 import type { Target } from './argv.js';
-import type { HelmUpgradeSpec } from './commands.js';
+import type { HelmRollbackSpec, HelmUpgradeSpec } from './commands.js';
 import { ExternalError, failedCommand, type FailedCommand } from './external-error.js';
 import { IngressRoutes } from './ingress-address.js';
+import type { HelmRevision } from './helm-records.js';
 import { KubeApi } from './kube-api.js';
 import type { ClusterFacts, HelmReleaseRecord, HelmReleaseStatus } from './cluster-facts.js';
 
@@ -200,6 +201,17 @@ export class Cluster {
 
   helmUpgrade(spec: HelmUpgradeSpec, hooks: CallHooks): Promise<ToolResult> {
     return this.call('helm', helmUpgradeArgs(spec), hooks, { retryReason: helmNeverReachedCluster });
+  }
+
+  /** Every revision of the release, oldest first (empty without a release), with its values (secrets: never log them); read without helm. */
+  helmHistory(release: string, namespace: string, hooks: CallHooks): Promise<HelmRevision[]> {
+    return this.read(() => this.api.helmHistory(release, namespace), hooks);
+  }
+
+  /** Puts an earlier revision's chart and values back; throws a ToolError with helm's output tail when helm fails. */
+  async helmRollback(spec: HelmRollbackSpec, hooks: CallHooks): Promise<void> {
+    const result = await this.call('helm', helmRollbackArgs(spec), hooks, { retryReason: helmNeverReachedCluster });
+    if (result.exitCode !== 0) this.fail(`rolling release ${spec.release} back to revision ${spec.revision}`, result);
   }
 
   /** The major version of the helm at hand (3 or 4): some flags differ between them. */

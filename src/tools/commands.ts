@@ -28,3 +28,16 @@ export const helmUpgradeArgs = (spec: HelmUpgradeSpec): string[] => {
     ...(spec.rollbackOnFailure ? [spec.rollbackOnFailure] : []),
   ];
 };
+
+/** What a `helm rollback` of one release needs. */
+export interface HelmRollbackSpec {
+  readonly release: string;
+  readonly namespace: string;
+  /** The revision whose chart and values come back (helm records them as a new revision). */
+  readonly revision: number;
+  readonly timeoutSeconds: number;
+}
+
+export const helmRollbackArgs = (spec: HelmRollbackSpec): string[] => [
+  'rollback', spec.release, String(spec.revision), '--namespace', spec.namespace, '--wait', '--timeout', `${spec.timeoutSeconds}s`,
+];

@@ -58,3 +58,22 @@ export function decodeRecord(secret: ReleaseSecret): ReleasePayload {
   const json = bytes.subarray(0, 3).equals(GZIP_MAGIC) ? gunzipSync(bytes) : bytes;
   return JSON.parse(json.toString('utf8')) as ReleasePayload;
 }
+
+/** One revision of a release, as `helm history` lists it, with the values it ran with (they hold secrets: never log them). */
+export interface HelmRevision {
+  readonly revision: number;
+  readonly status: string;
+  readonly chartVersion: string | undefined;
+  readonly values: Record<string, unknown>;
+}
+
+/** Every revision in the records, oldest first; each one is decoded, since a rollback needs the values of two of them. */
+export function releaseHistory(secrets: readonly ReleaseSecret[]): HelmRevision[] {
+  return secrets
+    .filter((s) => !Number.isNaN(revisionOf(s)))
+    .sort((a, b) => revisionOf(a) - revisionOf(b))
+    .map((s) => {
+      const payload = decodeRecord(s);
+      return { revision: revisionOf(s), status: recordStatus(s), chartVersion: payload.chart?.metadata?.version, values: payload.config ?? {} };
+    });
+}

@@ -9,7 +9,7 @@ import {
   type Configuration, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1Secret,
 } from '@kubernetes/client-node';
 import type { ClusterFacts, HelmReleaseRecord, HelmReleaseStatus } from './cluster-facts.js';
-import { decodeRecord, latestRecord, recordRevision, recordStatus, releaseSelector } from './helm-records.js';
+import { decodeRecord, latestRecord, recordRevision, recordStatus, releaseHistory, releaseSelector, type HelmRevision } from './helm-records.js';
 import type { Target } from './argv.js';
 import { loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
 import { DEFAULT_READ_RETRY, KubeApiError, retryTransientReads, toKubeApiError, type RetryPolicy } from './kube-errors.js';
@@ -191,6 +191,11 @@ export class KubeApi {
     const latest = latestRecord(await this.releaseRecords(release, namespace));
     if (!latest) return undefined;
     return decodeRecord(latest).config ?? {};
+  }
+
+  /** Every revision of the release, oldest first (empty without a release), as `helm history` lists them, with their values. Holds secrets: never log it. */
+  async helmHistory(release: string, namespace: string): Promise<HelmRevision[]> {
+    return releaseHistory(await this.releaseRecords(release, namespace));
   }
 
   private watchedKinds(namespace: string): Record<ObjectKey, WatchedKind> {
