@@ -2,7 +2,6 @@
 // needs to continue after any failure lives in the install directory.
 import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
-import { createInterface } from 'node:readline/promises';
 import { collectBundleEntries } from '../engine/collect-bundle.js';
 import { now } from '../engine/events.js';
 import { runFinishedEvent, runPlan } from '../engine/runner.js';
@@ -22,6 +21,7 @@ import { ANSWERS_COPY } from './answers-copy.js';
 import { openRun, type RunOptions } from './open-run.js';
 import type { Output } from './output.js';
 import { runOutput } from './run-output.js';
+import { confirm, onInterrupt } from './prompt.js';
 
 export interface InstallOptions extends RunOptions {
   readonly yes?: boolean;
@@ -39,39 +39,6 @@ export function resumeCommandFor(options: InstallOptions): string {
     ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []),
     ...(options.helm ? ['--helm', options.helm] : []), ...(options.kubectl ? ['--kubectl', options.kubectl] : []), '--yes',
   ]);
-}
-
-async function confirm(question: string): Promise<boolean> {
-  // After the wizard (Ink) stdin is unreferenced: without this the process would end instead of waiting for the answer.
-  process.stdin.ref();
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(question);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-    process.stdin.unref();
-  }
-}
-
-/** Ctrl+C or SIGTERM once: stop after the current command; twice: at once. */
-function onInterrupt(abort: AbortController, say: (message: string) => void): () => void {
-  let signals = 0;
-  const handler = (): void => {
-    signals += 1;
-    if (signals > 1) {
-      process.stderr.write('\nstopping now\n');
-      process.exit(ExitCode.interrupted);
-    }
-    say('stopping after the current command is ended (Ctrl+C again to quit at once)');
-    abort.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
 }
 
 /** The accounts the users step made and the organization workspaces enrolled into, for the report: where each password is, never the password. */

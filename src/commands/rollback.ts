@@ -9,7 +9,6 @@
 // Not openRun: that renders and writes the answers' values and resolves their
 // secrets; a rollback needs none of it (the values come from helm's records),
 // so the answers are read as data only and moved chart files do not stop it.
-import { createInterface } from 'node:readline/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { workspaceNamespace } from '../answers/derived.js';
@@ -35,6 +34,7 @@ import { loadedFromAnswers, type LoadedAnswers } from './answers-file.js';
 import { toolsFrom } from './open-run.js';
 import type { Output } from './output.js';
 import { resolveTarget } from './target.js';
+import { confirm as ask } from './prompt.js';
 
 export interface RollbackOptions {
   /** control-plane or a workspace name; without it the components are listed. */
@@ -170,17 +170,6 @@ function lockDir(dir: string): HeldLock | undefined {
   } catch (error) {
     if (error instanceof LockHeldError) throw new UserError(error.message, ['wait for that run to finish; nothing was changed'], ExitCode.blockedByCheck);
     throw error;
-  }
-}
-
-async function ask(question: string): Promise<boolean> {
-  process.stdin.ref();
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-    process.stdin.unref();
   }
 }
 

@@ -8,7 +8,6 @@
 //
 // Not openRun: that renders the values and writes them, and resolves every
 // secret, none of which an uninstall needs; so this opens its own run.
-import { createInterface } from 'node:readline/promises';
 import { setMaxListeners } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,12 +18,10 @@ import { JournalError, JournalStore, loadJournal, type Journal } from '../engine
 import { acquireLock, LockHeldError, type HeldLock } from '../engine/lock.js';
 import { runPlan, type RunResult } from '../engine/runner.js';
 import { exitCodeFor } from '../engine/states.js';
-import type { StepKinds } from '../engine/step-kind.js';
 import { ExitCode, UserError } from '../errors.js';
 import { canonicalJson, sha256 } from '../plan/install-plan.js';
 import type { Plan, Target } from '../plan/steps.js';
 import { buildUninstallPlan, namespaceRecords, uninstallCandidates, type UninstallPlan } from '../plan/uninstall-plan.js';
-import { RemovalCalls } from '../steps/uninstall-calls.js';
 import { uninstallKinds } from '../steps/uninstall-kinds.js';
 import { shellLine } from '../tools/argv.js';
 import { toolsFrom } from './open-run.js';
@@ -33,6 +30,7 @@ import { resolveTarget } from './target.js';
 import { checkJournal, openCluster, readCluster, type OpenedCluster } from './uninstall-cluster.js';
 import { listJson, listText, removalOf, summaryJson, summaryText, uninstallEvents } from './uninstall-output.js';
 import { openUninstallSource } from './uninstall-source.js';
+import { confirm, onInterrupt } from './prompt.js';
 
 export interface UninstallOptions {
   readonly dir: string;
@@ -61,15 +59,6 @@ export function resumeCommandFor(o: UninstallOptions): string {
   ]);
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 function lockDir(dir: string): HeldLock {
   try {
     return acquireLock(dir, { command: 'uninstall' });
@@ -79,31 +68,9 @@ function lockDir(dir: string): HeldLock {
   }
 }
 
-/**
- * The engine's Plan and StepKinds name the install's actions only: until
- * src/plan/steps.ts's StepAction lists the uninstall's three, the plan and
- * its kinds go to the runner under the install's types. The runner only
- * dispatches each step on its action's type, which the kinds match.
- */
+/** The uninstall's steps as a plan the engine runs. */
 function enginePlan(plan: UninstallPlan, target: Target): Plan {
-  return { scenario: 'uninstall', target, namespaces: [...new Set(plan.steps.map((s) => s.action.namespace))], steps: plan.steps } as unknown as Plan;
-}
-
-/** Ctrl+C or SIGTERM once: stop after the current command; twice: at once. */
-function onInterrupt(abort: AbortController, say: (message: string) => void): () => void {
-  let signals = 0;
-  const handler = (): void => {
-    signals += 1;
-    if (signals > 1) process.exit(ExitCode.interrupted);
-    say('stopping after the current command is ended (Ctrl+C again to quit at once)');
-    abort.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
+  return { scenario: 'uninstall', target, namespaces: [...new Set(plan.steps.map((s) => s.action.namespace))], steps: plan.steps };
 }
 
 export async function uninstallCommand(options: UninstallOptions, out: Output): Promise<number> {
@@ -177,7 +144,7 @@ export async function uninstallCommand(options: UninstallOptions, out: Output): 
     try {
       result = await runPlan({
         plan: engine,
-        kinds: uninstallKinds({ calls: new RemovalCalls(target, toolsFrom(options), source.redactor), namespaceGoneMs: NAMESPACE_GONE_MS }) as unknown as StepKinds,
+        kinds: uninstallKinds({ namespaceGoneMs: NAMESPACE_GONE_MS }),
         context: {
           cluster, identity, digest: sha256, secret: noSecrets, readFile: noSecrets, releaseValues: noSecrets, kept: { get: () => undefined, put: noSecrets },
           settings: { failFast: { unschedulableSeconds: 60 }, watchIntervalMs: 250, readyTimeoutMs: NAMESPACE_GONE_MS },

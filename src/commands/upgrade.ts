@@ -5,7 +5,6 @@
 // release's change and values diff, asks for the database backups, exports
 // what runs, then upgrades the control plane and one workspace at a time with
 // helm's rollback on failure. Resumable like an install: same journal.
-import { createInterface } from 'node:readline/promises';
 import { join, resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { stringify } from 'yaml';
@@ -33,6 +32,7 @@ import { ANSWERS_COPY } from './answers-copy.js';
 import { openRun, type RunOptions } from './open-run.js';
 import type { Output } from './output.js';
 import { runOutput } from './run-output.js';
+import { confirm as ask, onInterrupt } from './prompt.js';
 
 export interface UpgradeOptions extends RunOptions {
   readonly yes?: boolean;
@@ -74,17 +74,6 @@ function dumpCommand(c: Component): string {
   return d.type === 'postgres'
     ? `PGPASSWORD=… pg_dump -h ${d.host} -p ${d.port ?? 5432} -U ${d.username} -Fc ${name} > ${name}-before-upgrade.dump`
     : `MYSQL_PWD=… mysqldump --host ${d.host} --port ${d.port ?? 3306} --user ${d.username} --single-transaction ${name} > ${name}-before-upgrade.sql`;
-}
-
-async function ask(question: string): Promise<boolean> {
-  process.stdin.ref();
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-    process.stdin.unref();
-  }
 }
 
 /** Asks on a terminal; without one (or with --yes) the flag that stands for the answer is required. */
@@ -246,12 +235,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     const output = runOutput({ json: options.output === 'json', redactor, log: run.log });
     const abort = new AbortController();
     setMaxListeners(100, abort.signal);
-    const stop = (): void => {
-      output.emit({ type: 'notice', at: now(), message: 'stopping after the current command is ended' });
-      abort.abort();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const stopListening = onInterrupt(abort, (message) => output.emit({ type: 'notice', at: now(), message }));
     const viewDrawn = await output.startView();
     output.emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: run.existing !== undefined });
     const result = await runPlan({
@@ -264,9 +248,8 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       // One release at a time: an upgrade's order is part of its safety.
       parallel: 1,
     });
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    output.emit(runFinishedEvent(result, { resumeCommand: upgradeCommandFor(options) }));
+    stopListening();
+    output.emit(runFinishedEvent(result, { resumeCommand: upgradeCommandFor(options), command: 'upgrade' }));
     await viewDrawn();
     return exitCodeFor(result.outcome);
   } finally {

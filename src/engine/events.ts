@@ -30,7 +30,8 @@ export type EngineEvent =
   | { readonly type: 'warning-event'; readonly at: string; readonly stepId: string; readonly line: string }
   | { readonly type: 'notice'; readonly at: string; readonly stepId?: string; readonly message: string }
   | { readonly type: 'retry'; readonly at: string; readonly stepId: string; readonly attempt: number; readonly reason: string; readonly delayMs: number }
-  | { readonly type: 'run-finished'; readonly at: string; readonly outcome: RunOutcome; readonly report?: readonly string[]; readonly supportBundle?: string; readonly resumeCommand?: string };
+  /** `command`: the run's command when it is not `install` (the headline names it). */
+  | { readonly type: 'run-finished'; readonly at: string; readonly outcome: RunOutcome; readonly command?: 'upgrade'; readonly report?: readonly string[]; readonly supportBundle?: string; readonly resumeCommand?: string };
 
 export type EventSink = (event: EngineEvent) => void;
 

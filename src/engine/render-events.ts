@@ -6,13 +6,23 @@ import type { RunOutcome } from './states.js';
 const clock = (iso: string): string => iso.slice(11, 19);
 
 /** One or more plain lines for an event, or none (output lines go to the debug log only). */
-const OUTCOME_LINES: Readonly<Record<RunOutcome, string>> = {
-  'up-to-date': 'up to date: the cluster already matches the answers; nothing was changed',
-  done: 'install finished',
-  interrupted: 'interrupted',
-  waiting: 'paused: waiting for enrollment values (see above); everything that does not need them is in place',
-  failed: 'install failed',
-  blocked: 'install stopped at a check',
+const OUTCOME_LINES: Readonly<Record<'install' | 'upgrade', Readonly<Record<RunOutcome, string>>>> = {
+  install: {
+    'up-to-date': 'up to date: the cluster already matches the answers; nothing was changed',
+    done: 'install finished',
+    interrupted: 'interrupted',
+    waiting: 'paused: waiting for enrollment values (see above); everything that does not need them is in place',
+    failed: 'install failed',
+    blocked: 'install stopped at a check',
+  },
+  upgrade: {
+    'up-to-date': 'up to date: every release already runs what the answers name; nothing was changed',
+    done: 'upgrade finished',
+    interrupted: 'interrupted',
+    waiting: 'paused: waiting for enrollment values (see above)',
+    failed: 'upgrade failed',
+    blocked: 'upgrade stopped at a check',
+  },
 };
 
 export function plainLines(e: EngineEvent): string[] {
@@ -47,7 +57,7 @@ export function plainLines(e: EngineEvent): string[] {
     case 'retry':
       return [`${clock(e.at)}   retrying after a transient error (${e.reason}), attempt ${e.attempt + 1} in ${(e.delayMs / 1000).toFixed(1)}s`];
     case 'run-finished': {
-      const head = OUTCOME_LINES[e.outcome];
+      const head = OUTCOME_LINES[e.command ?? 'install'][e.outcome];
       return [
         `${clock(e.at)} ${head}`,
         ...(e.report ?? []).map((l) => `  ${l}`),

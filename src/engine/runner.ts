@@ -147,10 +147,11 @@ export async function runPlan(o: RunnerOptions): Promise<RunResult> {
 }
 
 /** How the run ended, as the event every renderer closes with: the report when all is in place, else how to go on. */
-export function runFinishedEvent(result: RunResult, end: { readonly resumeCommand: string; readonly supportBundle?: string }): EngineEvent {
+export function runFinishedEvent(result: RunResult, end: { readonly resumeCommand: string; readonly supportBundle?: string; readonly command?: 'upgrade' }): EngineEvent {
+  const command = end.command ? { command: end.command } : {};
   if (result.outcome === 'done' || result.outcome === 'up-to-date') {
     const report = result.outputs.get('report')?.report;
-    return { type: 'run-finished', at: now(), outcome: result.outcome, ...(report !== undefined ? { report: report.split('\n') } : {}) };
+    return { type: 'run-finished', at: now(), outcome: result.outcome, ...command, ...(report !== undefined ? { report: report.split('\n') } : {}) };
   }
-  return { type: 'run-finished', at: now(), outcome: result.outcome, resumeCommand: end.resumeCommand, ...(end.supportBundle ? { supportBundle: end.supportBundle } : {}) };
+  return { type: 'run-finished', at: now(), outcome: result.outcome, ...command, resumeCommand: end.resumeCommand, ...(end.supportBundle ? { supportBundle: end.supportBundle } : {}) };
 }

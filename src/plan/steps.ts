@@ -65,7 +65,13 @@ export type StepAction =
   | { readonly type: 'enroll-workspace'; readonly access: ControlPlaneAccess; readonly workspace: string; readonly organizationStep: string }
   /** Before an upgrade changes a release: its values, manifest and the install directory's kept secrets, exported (0600). */
   | { readonly type: 'backup'; readonly release: string; readonly namespace: string; readonly component: string; readonly from: string; readonly to: string }
-  | { readonly type: 'report' };
+  | { readonly type: 'report' }
+  /** Uninstall: `helm uninstall --wait` of one release. */
+  | { readonly type: 'uninstall-release'; readonly release: string; readonly namespace: string; readonly timeoutSeconds: number }
+  /** Uninstall: `kubectl delete` of objects the installer applied in one namespace. */
+  | { readonly type: 'delete-objects'; readonly namespace: string; readonly objects: readonly Manifest[] }
+  /** Uninstall: `kubectl delete namespace`, then watched until it is gone. */
+  | { readonly type: 'delete-namespace'; readonly namespace: string };
 
 /** The action of one type, e.g. ActionOf<'helm-release'>. */
 export type ActionOf<T extends StepAction['type']> = Extract<StepAction, { readonly type: T }>;

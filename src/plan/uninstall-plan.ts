@@ -13,9 +13,10 @@ import {
   DEFAULT_WORKLOAD_NAMESPACE, installerManagesTls, needsPullSecret, proUrls, tlsSecretName, workspaceFullname, workspaceNamespace,
 } from '../answers/derived.js';
 import { helmArgs, kubectlArgs, shellLine } from '../tools/argv.js';
+import { deleteNamespaceArgs, deleteObjectsArgs, helmUninstallArgs, resourceName } from '../tools/commands.js';
 import { canonicalJson, HELM_TIMEOUT_SECONDS, sha256 } from './install-plan.js';
 import { disruptionBudgetName, workloadManagerManifests } from './manifests.js';
-import type { Manifest, Step, Target } from './steps.js';
+import type { ActionOf, Manifest, Step, Target } from './steps.js';
 
 /** A release an install of these answers makes. */
 export interface ReleaseCandidate {
@@ -109,13 +110,7 @@ export function namespaceRecords(steps: Readonly<Record<string, { readonly outpu
   return created;
 }
 
-export type UninstallAction =
-  /** `helm uninstall --wait` of one release. */
-  | { readonly type: 'uninstall-release'; readonly release: string; readonly namespace: string; readonly timeoutSeconds: number }
-  /** `kubectl delete` of objects the installer applied in one namespace. */
-  | { readonly type: 'delete-objects'; readonly namespace: string; readonly objects: readonly Manifest[] }
-  /** `kubectl delete namespace`, then watched until it is gone. */
-  | { readonly type: 'delete-namespace'; readonly namespace: string };
+export type UninstallAction = ActionOf<'uninstall-release'> | ActionOf<'delete-objects'> | ActionOf<'delete-namespace'>;
 
 /** A step of an uninstall: an install Step with one of the uninstall's actions. */
 export type UninstallStep = Omit<Step, 'action'> & { readonly action: UninstallAction };
@@ -165,22 +160,6 @@ export interface UninstallInputs {
   readonly generatedSecrets: string | undefined;
   readonly deleteInstallDir: boolean;
 }
-
-export const helmUninstallArgs = (release: string, namespace: string, timeoutSeconds: number): string[] =>
-  // --ignore-not-found: a release removed since it was listed is no failure.
-  ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', `${timeoutSeconds}s`, '--ignore-not-found'];
-
-/** `kind.group/name`, as kubectl names a resource unambiguously (`secret/x`, `role.rbac.authorization.k8s.io/x`). */
-export function resourceName(m: Pick<Manifest, 'apiVersion' | 'kind' | 'metadata'>): string {
-  const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : undefined;
-  return `${m.kind.toLowerCase()}${group ? `.${group}` : ''}/${m.metadata.name}`;
-}
-
-export const deleteObjectsArgs = (namespace: string, objects: readonly Manifest[]): string[] =>
-  ['delete', ...objects.map(resourceName), '--namespace', namespace, '--ignore-not-found'];
-
-/** Not waited for by kubectl: the step watches the namespace itself, so it can say when it is stuck terminating. */
-export const deleteNamespaceArgs = (namespace: string): string[] => ['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false'];
 
 function keptNamespace(namespace: string, created: ReadonlyMap<string, boolean> | undefined, i: UninstallInputs): Kept {
   if (created?.get(namespace) === false) {

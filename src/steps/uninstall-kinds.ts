@@ -1,27 +1,14 @@
 // The kinds of step an uninstall runs. Each probe asks whether its thing is
 // already gone, so a resumed uninstall skips what an interrupted one removed.
 import { now } from '../engine/events.js';
-import { Interrupted, sleep, type StepContext } from '../engine/step-kind.js';
-import { deleteNamespaceArgs, deleteObjectsArgs, helmUninstallArgs, resourceName, type UninstallAction } from '../plan/uninstall-plan.js';
-import type { Manifest } from '../plan/steps.js';
+import { Interrupted, sleep, type StepContext, type StepKind } from '../engine/step-kind.js';
+import type { UninstallAction } from '../plan/uninstall-plan.js';
+import type { ActionOf, Manifest } from '../plan/steps.js';
 import { kubectlArgs, shellLine } from '../tools/argv.js';
-import type { RemovalCalls } from './uninstall-calls.js';
 
 const ALREADY_REMOVED = 'already removed (verified on the cluster)';
 
-type ActionOf<T extends UninstallAction['type']> = Extract<UninstallAction, { readonly type: T }>;
-
-/**
- * A kind of the engine's shape (engine/step-kind.ts), for an uninstall action.
- * The engine's StepAction does not list these actions yet; the command hands
- * them over (see uninstall.ts).
- */
-interface UninstallKind<A extends UninstallAction> {
-  probe(action: A, ctx: StepContext): Promise<string | undefined>;
-  run(action: A, ctx: StepContext): Promise<Record<string, string>>;
-}
-
-export type UninstallKinds = { readonly [T in UninstallAction['type']]: UninstallKind<ActionOf<T>> };
+export type UninstallKinds = { readonly [T in UninstallAction['type']]: StepKind<ActionOf<T>> };
 
 const namespaceRef = (name: string): Manifest => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
@@ -30,7 +17,6 @@ async function exists(object: Manifest, ctx: StepContext): Promise<boolean> {
 }
 
 export interface RemovalSettings {
-  readonly calls: RemovalCalls;
   /** How long a deleted namespace is watched before the step says it is still terminating. */
   readonly namespaceGoneMs: number;
 }
@@ -44,7 +30,7 @@ export function uninstallKinds(s: RemovalSettings): UninstallKinds {
         return record === undefined || record.status === 'uninstalled' ? ALREADY_REMOVED : undefined;
       },
       async run(a, ctx) {
-        await s.calls.helm(`uninstalling release ${a.release} in ${a.namespace}`, helmUninstallArgs(a.release, a.namespace, a.timeoutSeconds), ctx.hooks);
+        await ctx.cluster.helmUninstall(a.release, a.namespace, a.timeoutSeconds, ctx.hooks);
         return {};
       },
     },
@@ -54,7 +40,7 @@ export function uninstallKinds(s: RemovalSettings): UninstallKinds {
         return there.includes(true) ? undefined : ALREADY_REMOVED;
       },
       async run(a, ctx) {
-        await s.calls.kubectl(`deleting ${a.objects.map(resourceName).join(', ')} in ${a.namespace}`, deleteObjectsArgs(a.namespace, a.objects), ctx.hooks);
+        await ctx.cluster.deleteObjects(a.namespace, a.objects, ctx.hooks);
         return {};
       },
     },
@@ -63,7 +49,7 @@ export function uninstallKinds(s: RemovalSettings): UninstallKinds {
         return (await exists(namespaceRef(a.namespace), ctx)) ? undefined : ALREADY_REMOVED;
       },
       async run(a, ctx): Promise<Record<string, string>> {
-        await s.calls.kubectl(`deleting namespace ${a.namespace}`, deleteNamespaceArgs(a.namespace), ctx.hooks);
+        await ctx.cluster.deleteNamespace(a.namespace, ctx.hooks);
         const deadline = Date.now() + s.namespaceGoneMs;
         while (await exists(namespaceRef(a.namespace), ctx)) {
           if (ctx.signal.aborted) throw new Interrupted();

@@ -3,7 +3,7 @@
 // problem (RETRY_BUDGET); kubectl writes are server-side applies and deletes
 // that may be repeated, helm is repeated only when it never reached the cluster.
 import { helmArgs, kubectlArgs } from './argv.js';
-import { applyArgs, helmRollbackArgs, helmUpgradeArgs } from './commands.js';
+import { applyArgs, deleteNamespaceArgs, deleteObjectsArgs, helmRollbackArgs, helmUninstallArgs, helmUpgradeArgs, resourceName } from './commands.js';
 import { failureSummary, printableCommandLine, retryTransient, runTool, transientFailureReason, type OutputStream, type RetryOptions, type ToolResult } from './exec.js';
 import type { Target } from './argv.js';
 import type { HelmRollbackSpec, HelmUpgradeSpec } from './commands.js';
@@ -212,6 +212,24 @@ export class Cluster {
   async helmRollback(spec: HelmRollbackSpec, hooks: CallHooks): Promise<void> {
     const result = await this.call('helm', helmRollbackArgs(spec), hooks, { retryReason: helmNeverReachedCluster });
     if (result.exitCode !== 0) this.fail(`rolling release ${spec.release} back to revision ${spec.revision}`, result);
+  }
+
+  /** `helm uninstall --wait`: repeated only when helm says it never reached the cluster, as for upgrades. */
+  async helmUninstall(release: string, namespace: string, timeoutSeconds: number, hooks: CallHooks): Promise<void> {
+    const result = await this.call('helm', helmUninstallArgs(release, namespace, timeoutSeconds), hooks, { retryReason: helmNeverReachedCluster });
+    if (result.exitCode !== 0) this.fail(`uninstalling release ${release} in ${namespace}`, result);
+  }
+
+  /** `kubectl delete … --ignore-not-found` of objects the installer applied: repeating it after a passing problem is harmless. */
+  async deleteObjects(namespace: string, objects: readonly Manifest[], hooks: CallHooks): Promise<void> {
+    const result = await this.call('kubectl', deleteObjectsArgs(namespace, objects), hooks);
+    if (result.exitCode !== 0) this.fail(`deleting ${objects.map(resourceName).join(', ')} in ${namespace}`, result);
+  }
+
+  /** `kubectl delete namespace`, not waited for: the caller watches it go (and can say when it is stuck terminating). */
+  async deleteNamespace(namespace: string, hooks: CallHooks): Promise<void> {
+    const result = await this.call('kubectl', deleteNamespaceArgs(namespace), hooks);
+    if (result.exitCode !== 0) this.fail(`deleting namespace ${namespace}`, result);
   }
 
   /** The major version of the helm at hand (3 or 4): some flags differ between them. */

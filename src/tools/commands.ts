@@ -1,5 +1,6 @@
 // The argv of every mutating or checking call the engine makes, in one place,
 // so the plan prints exactly what the run executes.
+import type { Manifest } from './kube-objects.js';
 
 /** What a `helm upgrade --install` of one release needs. */
 export interface HelmUpgradeSpec {
@@ -41,3 +42,19 @@ export interface HelmRollbackSpec {
 export const helmRollbackArgs = (spec: HelmRollbackSpec): string[] => [
   'rollback', spec.release, String(spec.revision), '--namespace', spec.namespace, '--wait', '--timeout', `${spec.timeoutSeconds}s`,
 ];
+
+export const helmUninstallArgs = (release: string, namespace: string, timeoutSeconds: number): string[] =>
+  // --ignore-not-found: a release removed since it was listed is no failure.
+  ['uninstall', release, '--namespace', namespace, '--wait', '--timeout', `${timeoutSeconds}s`, '--ignore-not-found'];
+
+/** `kind.group/name`, as kubectl names a resource unambiguously (`secret/x`, `role.rbac.authorization.k8s.io/x`). */
+export function resourceName(m: Pick<Manifest, 'apiVersion' | 'kind' | 'metadata'>): string {
+  const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : undefined;
+  return `${m.kind.toLowerCase()}${group ? `.${group}` : ''}/${m.metadata.name}`;
+}
+
+export const deleteObjectsArgs = (namespace: string, objects: readonly Manifest[]): string[] =>
+  ['delete', ...objects.map(resourceName), '--namespace', namespace, '--ignore-not-found'];
+
+/** Not waited for by kubectl: the step watches the namespace itself, so it can say when it is stuck terminating. */
+export const deleteNamespaceArgs = (namespace: string): string[] => ['delete', 'namespace', namespace, '--ignore-not-found', '--wait=false'];

@@ -50,6 +50,8 @@ export interface StepFailure {
 
 export interface RunEnd {
   readonly outcome: RunOutcome;
+  /** Absent for an install. */
+  readonly command?: 'upgrade';
   readonly report: readonly string[];
   readonly supportBundle?: string | undefined;
   readonly resumeCommand?: string | undefined;
@@ -140,7 +142,7 @@ export function progressReducer(state: ProgressState, event: EngineEvent): Progr
       return {
         ...state,
         running: [],
-        end: { outcome: event.outcome, report: event.report ?? [], supportBundle: event.supportBundle, resumeCommand: event.resumeCommand },
+        end: { outcome: event.outcome, report: event.report ?? [], supportBundle: event.supportBundle, resumeCommand: event.resumeCommand, ...(event.command ? { command: event.command } : {}) },
       };
   }
 }
