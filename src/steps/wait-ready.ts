@@ -102,8 +102,8 @@ export const waitReadyKind: StepKind<Action> = {
   async run(a, ctx) {
     await waitReady(a, ctx);
     const cluster = { routes: ctx.cluster.routes, namespace: a.namespace };
-    const found = await waitHealthy(a.healthUrl, cluster, ctx);
-    const addresses = await ingressAddresses(cluster);
+    // The addresses are for the report; read while /health is checked.
+    const [found, addresses] = await Promise.all([waitHealthy(a.healthUrl, cluster, ctx), ingressAddresses(cluster)]);
     return { ...found, ...(addresses ? { addresses } : {}) };
   },
 };
