@@ -3,14 +3,16 @@
 // <dir>/secrets/<key> (0600) and the copy points there; every other file path
 // is made absolute, or relative to the install directory when it lies inside
 // it, so the copy works from there and the directory can move as a whole.
-import { chmodSync, mkdirSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { namedFiles } from '../answers/named-files.js';
 import { isLiteralSecret } from '../answers/secret-ref.js';
 import { secretSlots } from '../answers/secrets.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
-import type { LoadedAnswers } from './answers-file.js';
+import { formatProblems, loadAnswersText } from '../answers/load.js';
+import { UserError } from '../errors.js';
+import { loadedFromAnswers, type LoadedAnswers } from './answers-file.js';
 
 export const ANSWERS_COPY = 'answers.yaml';
 
@@ -45,4 +47,30 @@ export async function saveAnswersCopy(loaded: LoadedAnswers, dir: string): Promi
   const header = `# The answers of this install (from ${loaded.file}): secrets as references, literal ones moved to ./secrets (0600).\n`;
   await writeFileAtomic(file, header + stringify(raw), { mode: 0o600 });
   return file;
+}
+
+/**
+ * The answers of an existing install, as data only (`--answers`, or the copy
+ * in its directory): commands that remove or roll back read no chart,
+ * certificate or secret file, so one that has moved since must not stop them.
+ */
+export function answersOfInstall(options: { readonly dir: string; readonly answers?: string | undefined }): LoadedAnswers {
+  const copy = join(resolve(options.dir), ANSWERS_COPY);
+  if (options.answers === undefined && !existsSync(copy)) {
+    throw new UserError(`--dir ${options.dir} is not an install directory: it has no ${ANSWERS_COPY}`, ['pass the --dir the install used, or --answers FILE with the answers it used']);
+  }
+  const file = options.answers ?? copy;
+  const flag = options.answers === undefined ? '--dir' : '--answers';
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, ['give the answers file the install used, or the --dir it used']);
+  }
+  const result = loadAnswersText(text, file);
+  if (!result.ok) {
+    const n = result.problems.length;
+    throw new UserError(`${file} has ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(result.problems)}`, ['fix them, or give the answers file the install used']);
+  }
+  return { ...loadedFromAnswers(result.answers, file, text), warnings: result.warnings };
 }

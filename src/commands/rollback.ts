@@ -9,10 +9,9 @@
 // Not openRun: that renders and writes the answers' values and resolves their
 // secrets; a rollback needs none of it (the values come from helm's records),
 // so the answers are read as data only and moved chart files do not stop it.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { workspaceNamespace } from '../answers/derived.js';
-import { formatProblems, loadAnswersText } from '../answers/load.js';
 import type { Answers } from '../answers/schema.js';
 import { deploymentReady, deploymentStatus } from '../engine/diagnose.js';
 import { describeFailure } from '../engine/failures.js';
@@ -29,8 +28,7 @@ import { KubeApiError } from '../tools/kube-api.js';
 import type { NamespaceSnapshot } from '../tools/kube-objects.js';
 import { Redactor } from '../tools/redact.js';
 import { manifestDeployments } from '../tools/release-inventory.js';
-import { ANSWERS_COPY } from './answers-copy.js';
-import { loadedFromAnswers, type LoadedAnswers } from './answers-file.js';
+import { answersOfInstall } from './answers-copy.js';
 import { toolsFrom } from './open-run.js';
 import type { Output } from './output.js';
 import { resolveTarget } from './target.js';
@@ -83,28 +81,6 @@ function parseRevision(text: string | undefined): number | undefined {
     throw new UserError(`--revision takes a revision number as helm history lists them (1 or more), got "${text}"`, ['e.g. --revision 2; leave it out to go back to the newest earlier revision that deployed']);
   }
   return Number(text);
-}
-
-/** The answers as data: their chart and secret files are not needed, so one that moved since does not stop a rollback. */
-function loadAnswers(options: RollbackOptions, dir: string): LoadedAnswers {
-  const copy = join(dir, ANSWERS_COPY);
-  if (options.answers === undefined && !existsSync(copy)) {
-    throw new UserError(`--dir ${options.dir} is not an install directory: it has no ${ANSWERS_COPY}`, ['pass the --dir the install used, or --answers FILE with the answers it used']);
-  }
-  const file = options.answers ?? copy;
-  const flag = options.answers === undefined ? '--dir' : '--answers';
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, ['give the answers file the install used, or the --dir it used']);
-  }
-  const result = loadAnswersText(text, file);
-  if (!result.ok) {
-    const n = result.problems.length;
-    throw new UserError(`${file} has ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(result.problems)}`, ['fix them, or give the answers file the install used']);
-  }
-  return loadedFromAnswers(result.answers, file, text);
 }
 
 function pick(components: readonly Component[], name: string, file: string): Component {
@@ -233,7 +209,7 @@ export async function rollbackCommand(options: RollbackOptions, out: Output): Pr
   // Input problems first (exit 2), before the cluster is contacted.
   const requested = parseRevision(options.revision);
   const dir = resolve(options.dir);
-  const loaded = loadAnswers(options, dir);
+  const loaded = answersOfInstall(options);
   const components = componentsOf(loaded.answers);
   const chosen = options.component === undefined ? undefined : pick(components, options.component, loaded.file);
   let journal: Journal | undefined;

@@ -2,41 +2,21 @@
 // directory's copy, or --answers) and the install journal, with the
 // redactor that knows the secrets in play. Input problems are user errors
 // (exit 2), found before the cluster is contacted.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { formatProblems, loadAnswersText } from '../answers/load.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { resolveSecrets } from '../answers/secrets.js';
 import { GeneratedSecretsStore } from '../engine/generated-secrets.js';
 import { JournalError, loadJournal, type Journal } from '../engine/journal.js';
 import { ExitCode, UserError } from '../errors.js';
 import { Redactor } from '../tools/redact.js';
-import { ANSWERS_COPY } from './answers-copy.js';
-import { loadedFromAnswers, type LoadedAnswers } from './answers-file.js';
+import { answersOfInstall } from './answers-copy.js';
+import type { LoadedAnswers } from './answers-file.js';
 
 export interface UninstallSource {
   readonly loaded: LoadedAnswers;
   /** The install journal; undefined when the directory has none. */
   readonly journal: Journal | undefined;
   readonly redactor: Redactor;
-}
-
-/**
- * The answers as data only: unlike install, uninstall reads no chart,
- * certificate or secret file, so one that has moved since must not stop it.
- */
-function loadAnswers(file: string, flag: string): LoadedAnswers {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`${flag} ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, ['give the answers file the install used, or the --dir it used']);
-  }
-  const result = loadAnswersText(text, file);
-  if (!result.ok) {
-    const n = result.problems.length;
-    throw new UserError(`${file} has ${n} problem${n === 1 ? '' : 's'}:\n${formatProblems(result.problems)}`, ['fix them, or give the answers file the install used']);
-  }
-  return { ...loadedFromAnswers(result.answers, file, text), warnings: result.warnings };
 }
 
 /**
@@ -60,13 +40,7 @@ function redactorFor(loaded: LoadedAnswers, dir: string): Redactor {
 
 export async function openUninstallSource(options: { readonly dir: string; readonly answers?: string | undefined }): Promise<UninstallSource> {
   const dir = resolve(options.dir);
-  const copy = join(dir, ANSWERS_COPY);
-  if (options.answers === undefined && !existsSync(copy)) {
-    throw new UserError(`--dir ${options.dir} is not an install directory: it has no ${ANSWERS_COPY}`, [
-      'pass the --dir the install used, or --answers FILE with the answers it used',
-    ]);
-  }
-  const loaded = loadAnswers(options.answers ?? copy, options.answers === undefined ? '--dir' : '--answers');
+  const loaded = answersOfInstall(options);
   let journal: Journal | undefined;
   try {
     journal = await loadJournal(dir);
