@@ -5,9 +5,9 @@
 // proxy while the controller has published no address yet.
 import http from 'node:http';
 import https from 'node:https';
-import { createConfiguration, NetworkingV1Api, ServerConfiguration, type V1Ingress, type V1IngressBackend } from '@kubernetes/client-node';
+import { NetworkingV1Api, type V1Ingress, type V1IngressBackend } from '@kubernetes/client-node';
 import type { Target } from './argv.js';
-import { loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
+import { apiConfiguration, loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
 import { DEFAULT_READ_RETRY, KubeApiError, retryTransientReads, toKubeApiError } from './kube-errors.js';
 
 /** The Service an ingress path sends requests to. */
@@ -131,18 +131,7 @@ export class IngressRoutes {
     private readonly kc: PinnedKubeConfig,
     private readonly options: IngressRoutesOptions,
   ) {
-    const server = kc.getCurrentCluster()?.server ?? '';
-    this.networking = new NetworkingV1Api(createConfiguration({
-      baseServer: new ServerConfiguration(server, {}),
-      authMethods: { default: kc },
-      promiseMiddleware: [{
-        pre: (context) => {
-          context.setSignal(AbortSignal.timeout(this.timeoutMs));
-          return Promise.resolve(context);
-        },
-        post: (response) => Promise.resolve(response),
-      }],
-    }));
+    this.networking = new NetworkingV1Api(apiConfiguration(kc, this.timeoutMs));
   }
 
   /** Loads the kubeconfig (throws KubeApiError for a missing file or context); no request is made yet. */

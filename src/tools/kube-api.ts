@@ -5,13 +5,13 @@
 // annotations, helm release state, namespace state) at the cost of a request
 // instead of a process. Writes stay with `kubectl apply` and `helm`.
 import {
-  AppsV1Api, AuthorizationV1Api, BatchV1Api, CoreV1Api, createConfiguration, KubernetesObjectApi, ServerConfiguration, VersionApi,
+  AppsV1Api, AuthorizationV1Api, BatchV1Api, CoreV1Api, KubernetesObjectApi, VersionApi,
   type Configuration, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1Secret,
 } from '@kubernetes/client-node';
 import type { ClusterFacts, HelmReleaseRecord, HelmReleaseStatus } from './cluster-facts.js';
 import { decodeRecord, latestRecord, recordRevision, recordStatus, releaseHistory, releaseSelector, type HelmRevision } from './helm-records.js';
 import type { Target } from './argv.js';
-import { loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
+import { apiConfiguration, loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
 import { DEFAULT_READ_RETRY, KubeApiError, retryTransientReads, toKubeApiError, type RetryPolicy } from './kube-errors.js';
 import type { NamespaceSnapshot, PodObject } from './kube-objects.js';
 import { plainObject, runNamespaceWatch, type NamespaceObjects, type ObjectKey, type WatchedKind } from './namespace-watch.js';
@@ -58,18 +58,7 @@ export class KubeApi {
     private readonly kc: PinnedKubeConfig,
     private readonly options: KubeApiOptions,
   ) {
-    const timeoutMs = options.requestTimeoutMs ?? 20_000;
-    const config = createConfiguration({
-      baseServer: new ServerConfiguration(this.server, {}),
-      authMethods: { default: kc },
-      promiseMiddleware: [{
-        pre: (context) => {
-          context.setSignal(AbortSignal.timeout(timeoutMs));
-          return Promise.resolve(context);
-        },
-        post: (response) => Promise.resolve(response),
-      }],
-    });
+    const config = apiConfiguration(kc, options.requestTimeoutMs ?? 20_000);
     this.core = new CoreV1Api(config);
     this.apps = new AppsV1Api(config);
     this.batch = new BatchV1Api(config);

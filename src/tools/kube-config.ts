@@ -4,7 +4,7 @@
 // per read. Authentication stays per request (exec plugins refresh tokens).
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
+import { createConfiguration, KubeConfig, ServerConfiguration, type Configuration, type RequestContext } from '@kubernetes/client-node';
 import type { Target } from './argv.js';
 import { KubeApiError } from './kube-errors.js';
 
@@ -77,4 +77,19 @@ export function loadPinnedKubeConfig(target: Target): PinnedKubeConfig {
   kc.setCurrentContext(target.context);
   if (!kc.getCurrentCluster()) throw new KubeApiError(`the context "${target.context}" names no cluster`, undefined, false, 'UnknownCluster');
   return kc;
+}
+
+/** The generated API classes' configuration for a pinned kubeconfig: its server and credentials, each request bounded by `timeoutMs`. */
+export function apiConfiguration(kc: PinnedKubeConfig, timeoutMs: number): Configuration {
+  return createConfiguration({
+    baseServer: new ServerConfiguration(kc.getCurrentCluster()?.server ?? '', {}),
+    authMethods: { default: kc },
+    promiseMiddleware: [{
+      pre: (context) => {
+        context.setSignal(AbortSignal.timeout(timeoutMs));
+        return Promise.resolve(context);
+      },
+      post: (response) => Promise.resolve(response),
+    }],
+  });
 }

@@ -3,11 +3,11 @@
 // `helm status` and `kubectl get deployments` would show). Only the latest
 // record of each release is decoded: older revisions are history, and each
 // decode is a gunzip of a payload that may be large.
-import { AppsV1Api, CoreV1Api, createConfiguration, ServerConfiguration, type V1Secret } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Secret } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { Target } from './argv.js';
 import { decodeRecord, latestRecord, recordRevision, recordStatus, type ReleasePayload, type ReleaseSecret } from './helm-records.js';
-import { loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
+import { apiConfiguration, loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
 import { retryTransientReads, toKubeApiError, type RetryPolicy } from './kube-errors.js';
 
 /** The latest revision of one release, as `helm status` would show it. */
@@ -110,18 +110,7 @@ export class ReleaseInventory {
     private readonly kc: PinnedKubeConfig,
     private readonly options: ReleaseInventoryOptions,
   ) {
-    const timeoutMs = options.requestTimeoutMs ?? 20_000;
-    const config = createConfiguration({
-      baseServer: new ServerConfiguration(kc.getCurrentCluster()?.server ?? '', {}),
-      authMethods: { default: kc },
-      promiseMiddleware: [{
-        pre: (context) => {
-          context.setSignal(AbortSignal.timeout(timeoutMs));
-          return Promise.resolve(context);
-        },
-        post: (response) => Promise.resolve(response),
-      }],
-    });
+    const config = apiConfiguration(kc, options.requestTimeoutMs ?? 20_000);
     this.core = new CoreV1Api(config);
     this.apps = new AppsV1Api(config);
   }
