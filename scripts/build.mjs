@@ -33,9 +33,11 @@ await build({
   define: { __INSTALLER_VERSION__: JSON.stringify(pkg.version), 'process.env.DEV': '"false"' },
   // Ink reaches react-devtools-core through a dynamic import only used with DEV=true;
   // a stub keeps it out of the bundle without breaking the import at load time.
-  // node-fetch (inside @kubernetes/client-node) loads Node's built-in punycode, which Node 22+ warns
-  // about on stderr; the userland package of the same API is bundled instead.
-  alias: { 'react-devtools-core': join(root, 'scripts/devtools-stub.mjs'), punycode: join(root, 'node_modules/punycode/punycode.js') },
+  // whatwg-url (and with it tr46 and the punycode module Node 22+ warns about): see scripts/whatwg-url-stub.mjs.
+  alias: {
+    'react-devtools-core': join(root, 'scripts/devtools-stub.mjs'),
+    'whatwg-url': join(root, 'scripts/whatwg-url-stub.mjs'),
+  },
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   plugins: [rawText],
