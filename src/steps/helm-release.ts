@@ -10,7 +10,7 @@ import { now } from '../engine/events.js';
 import { runningHelmFor } from '../engine/helm-processes.js';
 import { Interrupted, sleep, StepFailure, type StepContext, type StepKind } from '../engine/step-kind.js';
 import type { HelmReleaseStatus } from '../tools/cluster.js';
-import { transientFailureReason } from '../tools/exec.js';
+import { transientFailureReason, type ToolResult } from '../tools/exec.js';
 import { failedCommand } from '../tools/external-error.js';
 import { watchForFailure } from './observe.js';
 
@@ -92,40 +92,11 @@ export function helmRelease(): StepKind<Action> {
     }
     // The values file as helm must read it now (a workspace's enrollment completes it).
     await ctx.releaseValues(spec);
-    const helmAbort = new AbortController();
-    const onRunAbort = (): void => helmAbort.abort();
-    ctx.signal.addEventListener('abort', onRunAbort, { once: true });
-    const migrationJobs = new Set(spec.migrationJob ? [spec.migrationJob] : []);
-    // Stop early only on failures this helm run causes or meets again.
-    const watch = { namespace: spec.namespace, deployments: spec.deployments, migrationJobs, seenWarnings: new Set<string>(), since: new Date() };
-    let fatal: Diagnosis[] = [];
-    let helmDone = false;
-    // Stopped the moment helm returns, so the watch never delays the next step.
-    const watchStop = new AbortController();
-    helmAbort.signal.addEventListener('abort', () => watchStop.abort(), { once: true });
-    const watcher = watchForFailure(ctx, watch, watchStop.signal, (found) => {
-      // With rollback on failure, a failed migration hook fails helm at once and helm puts the previous revision back: let it.
-      if (helmDone || (spec.rollbackOnFailure && found.every((d) => d.kind === 'migration-failed'))) return;
-      fatal = found;
-      helmAbort.abort();
-    });
-    let result;
-    try {
-      result = await ctx.cluster.helmUpgrade(spec, { ...ctx.hooks, signal: helmAbort.signal });
-    } finally {
-      helmDone = true;
-      watchStop.abort();
-      ctx.signal.removeEventListener('abort', onRunAbort);
-      await watcher;
-    }
-    if (ctx.signal.aborted) throw new Interrupted();
-    if (fatal.length > 0) {
-      throw new StepFailure(`${spec.release}: ${fatal[0]?.summary ?? 'failed'} (stopped early instead of waiting for helm's ${spec.timeoutSeconds}s timeout)`, fatal[0]?.next ?? [], fatal);
-    }
+    const result = await helmWatched(spec, ctx);
     if (result.exitCode !== 0) {
       let diagnoses: Diagnosis[] = [];
       try {
-        diagnoses = diagnose(await ctx.cluster.snapshot(spec.namespace, ctx.hooks), migrationJobs);
+        diagnoses = diagnose(await ctx.cluster.snapshot(spec.namespace, ctx.hooks), migrationJobsOf(spec));
       } catch {
         // Diagnosis is best effort once helm has already failed.
       }
@@ -147,6 +118,47 @@ export function helmRelease(): StepKind<Action> {
   };
 
   return { probe, run };
+}
+
+const migrationJobsOf = (spec: ReleaseSpec): Set<string> => new Set(spec.migrationJob ? [spec.migrationJob] : []);
+
+/**
+ * `helm upgrade --install` with the namespace watched while it runs: a failure
+ * that waiting cannot mend (image pull, crash loop, failed migration) stops
+ * helm early instead of after its timeout, unless helm's own rollback on
+ * failure is about to handle it. Helm's result otherwise.
+ */
+export async function helmWatched(spec: ReleaseSpec, ctx: StepContext): Promise<ToolResult> {
+  const helmAbort = new AbortController();
+  const onRunAbort = (): void => helmAbort.abort();
+  ctx.signal.addEventListener('abort', onRunAbort, { once: true });
+  // Stop early only on failures this helm run causes or meets again.
+  const watch = { namespace: spec.namespace, deployments: spec.deployments, migrationJobs: migrationJobsOf(spec), seenWarnings: new Set<string>(), since: new Date() };
+  let fatal: Diagnosis[] = [];
+  let helmDone = false;
+  // Stopped the moment helm returns, so the watch never delays the next step.
+  const watchStop = new AbortController();
+  helmAbort.signal.addEventListener('abort', () => watchStop.abort(), { once: true });
+  const watcher = watchForFailure(ctx, watch, watchStop.signal, (found) => {
+    // With rollback on failure, a failed migration hook fails helm at once and helm puts the previous revision back: let it.
+    if (helmDone || (spec.rollbackOnFailure && found.every((d) => d.kind === 'migration-failed'))) return;
+    fatal = found;
+    helmAbort.abort();
+  });
+  let result;
+  try {
+    result = await ctx.cluster.helmUpgrade(spec, { ...ctx.hooks, signal: helmAbort.signal });
+  } finally {
+    helmDone = true;
+    watchStop.abort();
+    ctx.signal.removeEventListener('abort', onRunAbort);
+    await watcher;
+  }
+  if (ctx.signal.aborted) throw new Interrupted();
+  if (fatal.length > 0) {
+    throw new StepFailure(`${spec.release}: ${fatal[0]?.summary ?? 'failed'} (stopped early instead of waiting for helm's ${spec.timeoutSeconds}s timeout)`, fatal[0]?.next ?? [], fatal);
+  }
+  return result;
 }
 
 /** An upgrade helm rolled back: what runs now, and what a chart rollback cannot undo. */

@@ -58,12 +58,13 @@ import { diagnose, type Diagnosis } from '../../../src/engine/diagnose.js';
 import { now, type EngineEvent } from '../../../src/engine/events.js';
 import { JournalStore } from '../../../src/engine/journal.js';
 import { runFinishedEvent, runPlan, type RunResult } from '../../../src/engine/runner.js';
-import { Interrupted, StepFailure, type StepKind, type StepKinds } from '../../../src/engine/step-kind.js';
+import type { StepKind, StepKinds } from '../../../src/engine/step-kind.js';
 import { writeSupportBundle } from '../../../src/engine/support-bundle.js';
 import { canonicalJson, sha256 } from '../../../src/plan/install-plan.js';
 import type { ActionOf, Plan } from '../../../src/plan/steps.js';
 import { installKinds } from '../../../src/steps/index.js';
-import { judge, watchForFailure } from '../../../src/steps/observe.js';
+import { helmWatched } from '../../../src/steps/helm-release.js';
+import { judge } from '../../../src/steps/observe.js';
 import { helmArgs, kubectlArgs, type Target } from '../../../src/tools/argv.js';
 import type { CallHooks, Cluster, ClusterFacts, HelmReleaseStatus } from '../../../src/tools/cluster.js';
 import { applyArgs, helmUpgradeArgs, type HelmUpgradeSpec } from '../../../src/tools/commands.js';
@@ -272,8 +273,8 @@ class SimCluster implements Pick<Cluster, 'target' | 'canI' | 'apply' | 'liveAnn
 
 /**
  * src/steps/helm-release.ts without the recovery of an interrupted run (it
- * lists processes with `ps`): probe by release status, then helm with a
- * watcher that stops it on a fatal diagnosis, and the same failures.
+ * lists processes with `ps`): probe by release status, then the step's own
+ * `helmWatched`.
  */
 function helmReleaseKind(): StepKind<ActionOf<'helm-release'>> {
   return {
@@ -282,29 +283,8 @@ function helmReleaseKind(): StepKind<ActionOf<'helm-release'>> {
       return status?.status === 'deployed' ? 'scripted runs install every release afresh' : undefined;
     },
     async run({ spec }, ctx) {
-      const helmAbort = new AbortController();
-      const onRunAbort = (): void => helmAbort.abort();
-      ctx.signal.addEventListener('abort', onRunAbort, { once: true });
-      const watch = { namespace: spec.namespace, deployments: spec.deployments, migrationJobs: new Set(spec.migrationJob ? [spec.migrationJob] : []), seenWarnings: new Set<string>(), since: new Date() };
-      let fatal: Diagnosis[] = [];
-      // The real watcher: abort helm on a fatal diagnosis.
-      const watchStop = new AbortController();
-      const watcher = watchForFailure(ctx, watch, watchStop.signal, (found) => {
-        fatal = found;
-        helmAbort.abort();
-      });
-      let result;
-      try {
-        result = await ctx.cluster.helmUpgrade(spec, { ...ctx.hooks, signal: helmAbort.signal });
-      } finally {
-        watchStop.abort();
-        ctx.signal.removeEventListener('abort', onRunAbort);
-        await watcher;
-      }
-      if (ctx.signal.aborted) throw new Interrupted();
-      if (fatal.length > 0) {
-        throw new StepFailure(`${spec.release}: ${fatal[0]?.summary ?? 'failed'} (stopped early instead of waiting for helm's ${spec.timeoutSeconds}s timeout)`, fatal[0]?.next ?? [], fatal);
-      }
+      // The real helm with its watcher: a fatal diagnosis stops it early, with the same failure.
+      const result = await helmWatched(spec, ctx);
       if (result.exitCode !== 0) throw new Error(`the script of ${spec.namespace} lets helm fail only on a diagnosis`);
       const printed = /^REVISION: (\d+)$/m.exec(result.stdout)?.[1];
       return { revision: printed ?? '', chartVersion: spec.version };
