@@ -8,7 +8,7 @@ import https from 'node:https';
 import { NetworkingV1Api, type V1Ingress, type V1IngressBackend } from '@kubernetes/client-node';
 import type { Target } from './argv.js';
 import { apiConfiguration, loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
-import { DEFAULT_READ_RETRY, KubeApiError, retryTransientReads, toKubeApiError } from './kube-errors.js';
+import { DEFAULT_READ_RETRY, KubeApiError, readThroughClient, toKubeApiError } from './kube-errors.js';
 
 /** The Service an ingress path sends requests to. */
 export interface ServiceBackend {
@@ -146,13 +146,7 @@ export class IngressRoutes {
   /** Every host of the namespace's ingresses; a passing API problem is retried briefly, anything else throws KubeApiError. */
   async hosts(namespace: string): Promise<Map<string, IngressHost>> {
     const what = `reading the ingresses of namespace ${namespace}`;
-    const list = await retryTransientReads(async () => {
-      try {
-        return await this.networking.listNamespacedIngress({ namespace });
-      } catch (error) {
-        throw toKubeApiError(error, what, this.options.scrub);
-      }
-    }, DEFAULT_READ_RETRY);
+    const list = await readThroughClient(what, () => this.networking.listNamespacedIngress({ namespace }), this.options.scrub, DEFAULT_READ_RETRY);
     return ingressHosts(list.items, namespace);
   }
 

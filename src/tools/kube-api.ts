@@ -12,7 +12,7 @@ import type { ClusterFacts, HelmReleaseRecord, HelmReleaseStatus } from './clust
 import { decodeRecord, latestRecord, recordRevision, recordStatus, releaseHistory, releaseSelector, type HelmRevision } from './helm-records.js';
 import type { Target } from './argv.js';
 import { apiConfiguration, loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
-import { DEFAULT_READ_RETRY, KubeApiError, retryTransientReads, toKubeApiError, type RetryPolicy } from './kube-errors.js';
+import { DEFAULT_READ_RETRY, KubeApiError, readThroughClient, type RetryPolicy } from './kube-errors.js';
 import type { NamespaceSnapshot, PodObject } from './kube-objects.js';
 import { plainObject, runNamespaceWatch, type NamespaceObjects, type ObjectKey, type WatchedKind } from './namespace-watch.js';
 
@@ -84,13 +84,7 @@ export class KubeApi {
   }
 
   private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return retryTransientReads(async () => {
-      try {
-        return await fn();
-      } catch (error) {
-        throw toKubeApiError(error, what, this.options.scrub);
-      }
-    }, this.retry);
+    return readThroughClient(what, fn, this.options.scrub, this.retry);
   }
 
   /** Server version, API URL and a stable cluster identity (the kube-system namespace uid). */

@@ -122,3 +122,14 @@ export async function retryTransientReads<T>(fn: () => Promise<T>, policy: Retry
     }
   }
 }
+
+/** One read through the client: its failure as a KubeApiError (scrubbed, naming `what`), a passing one retried within `policy`. */
+export function readThroughClient<T>(what: string, fn: () => Promise<T>, scrub: (text: string) => string, policy: RetryPolicy): Promise<T> {
+  return retryTransientReads(async () => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toKubeApiError(error, what, scrub);
+    }
+  }, policy);
+}

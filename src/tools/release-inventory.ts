@@ -8,7 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Target } from './argv.js';
 import { decodeRecord, latestRecord, recordRevision, recordStatus, type ReleasePayload, type ReleaseSecret } from './helm-records.js';
 import { apiConfiguration, loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
-import { retryTransientReads, toKubeApiError, type RetryPolicy } from './kube-errors.js';
+import { readThroughClient, type RetryPolicy } from './kube-errors.js';
 
 /** The latest revision of one release, as `helm status` would show it. */
 export interface ReleaseSummary {
@@ -125,13 +125,7 @@ export class ReleaseInventory {
   }
 
   private read<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    return retryTransientReads(async () => {
-      try {
-        return await fn();
-      } catch (error) {
-        throw toKubeApiError(error, what, this.options.scrub);
-      }
-    }, this.options.retry);
+    return readThroughClient(what, fn, this.options.scrub, this.options.retry);
   }
 
   /** Every release in every namespace (needs `list secrets` cluster-wide), in pages so a large cluster is not one huge answer. */
