@@ -62,6 +62,17 @@ function notBefore(iso: string | undefined, since: Date | undefined): boolean {
   return !Number.isNaN(t) && t >= Math.floor(since.getTime() / 1000) * 1000;
 }
 
+/**
+ * Whether `iso` is in a later second than `since`. The API gives seconds, so a
+ * crash stamped with `since`'s own second may have come just before it (a
+ * re-run started right after the fix): only a later one proves it again.
+ */
+function laterSecond(iso: string | undefined, since: Date | undefined): boolean {
+  if (!since) return true;
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  return !Number.isNaN(t) && t > Math.floor(since.getTime() / 1000) * 1000;
+}
+
 function podDiagnoses(s: NamespaceSnapshot, pod: PodObject, now: Date, migrationJobs: ReadonlySet<string>, since: Date | undefined): Diagnosis[] {
   const name = pod.metadata?.name ?? '?';
   const out: Diagnosis[] = [];
@@ -76,7 +87,7 @@ function podDiagnoses(s: NamespaceSnapshot, pod: PodObject, now: Date, migration
     const image = c.image ?? pod.spec?.containers?.find((x) => x.name === c.name)?.image ?? '?';
     const pulledAgain = (): boolean => eventsFor(s, name).some((e) => e.reason === 'Failed' && /Failed to pull image/.test(e.message ?? '') && notBefore(e.lastTimestamp ?? e.eventTime, since));
     if (older && (reason === 'ImagePullBackOff' || reason === 'ErrImagePull') && !pulledAgain()) continue;
-    if (older && reason === 'CrashLoopBackOff' && !notBefore(c.lastState?.terminated?.finishedAt, since)) continue;
+    if (older && reason === 'CrashLoopBackOff' && !laterSecond(c.lastState?.terminated?.finishedAt, since)) continue;
     if (reason === 'ImagePullBackOff' || reason === 'ErrImagePull') {
       const pullSecrets = (pod.spec?.imagePullSecrets ?? []).map((p) => p.name ?? '').filter(Boolean);
       const missing = pullSecrets.filter((p) => !s.secretNames.includes(p));

@@ -57,6 +57,15 @@ describe('diagnose', () => {
     expect(diagnose(snapshot([p], { events: [failedAgain] }), new Set(), now, since).map((d) => d.kind)).toEqual(['image-pull']);
   });
 
+  test('with since, an old pod in CrashLoopBackOff counts only when it crashed in a later second than since (its own second may be just before the fix)', () => {
+    const crashedAt = (finishedAt: string): PodObject =>
+      pod('zenml-old', { containerStatuses: [{ name: 'zenml', restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { finishedAt } } }] });
+    const since = new Date('2026-11-23T10:01:00.600Z');
+    expect(diagnose(snapshot([crashedAt('2026-11-23T10:00:59Z')]), new Set(), now, since)).toEqual([]);
+    expect(diagnose(snapshot([crashedAt('2026-11-23T10:01:00Z')]), new Set(), now, since)).toEqual([]);
+    expect(diagnose(snapshot([crashedAt('2026-11-23T10:01:01Z')]), new Set(), now, since).map((d) => d.kind)).toEqual(['crash-loop']);
+  });
+
   test('a healthy namespace has no diagnosis', () => {
     const p = pod('zenml-abc', { phase: 'Running', containerStatuses: [{ name: 'zenml', ready: true, state: {} }] });
     expect(diagnose(snapshot([p]), new Set(), now)).toEqual([]);
