@@ -27,6 +27,8 @@ const packages = [
   { name: 'zenml', version: '0.82.0', sources: WORKSPACE_LEGACY },
   { name: 'zenml', version: '0.92.0', sources: WORKSPACE_NEW },
   { name: 'zenml', version: '0.93.0', sources: WORKSPACE_NEW },
+  // A stop on the way from 0.93.0 to 0.93.2 in examples/sim-upgrade-data.yaml.
+  { name: 'zenml', version: '0.93.1', sources: WORKSPACE_NEW },
   { name: 'zenml', version: '0.93.2', sources: WORKSPACE_NEW },
 ];
 

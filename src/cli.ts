@@ -96,12 +96,13 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
     .option('-y, --yes', 'do not ask before changing the cluster (for CI)')
     .option('--backup-confirmed', 'the databases are backed up (required without a terminal: each upgrade migrates its database)')
     .option('--accept-unverified-versions', 'go on with version pairs the compatibility table cannot vouch for')
+    .option('--upgrade-data <file>', 'YAML with compatibility pairs and required stops newer than the installer knows (from ZenML\'s release notes or an offline bundle); adds to the built-in ones')
     .addOption(new Option('-o, --output <format>', 'text lines, or NDJSON events').choices(['text', 'json']).default('text'))
     .option('--helm <path>', 'helm binary (default: helm on PATH)')
     .option('--kubectl <path>', 'kubectl binary (default: kubectl on PATH)')
     .option('--resolve <host=address:port...>', 'reach a host at another address for the health checks (like curl --resolve)')
     .option('--ca-file <file>', 'extra CA certificate the health checks and the control-plane API calls trust')
-    .addHelpText('after', '\nExample: zenml-pro-installer upgrade --answers my-answers.yaml --dir ./zenml-pro\nRun it again after any failure or interruption: it goes on from where it stopped.')
+    .addHelpText('after', '\nA target past a required stop is reached through it: each stop is a full upgrade (its chart beside the target\'s, <chart>-<version>.tgz), ready and healthy before the next.\nExample: zenml-pro-installer upgrade --answers my-answers.yaml --dir ./zenml-pro\nRun it again after any failure or interruption: it goes on from where it stopped.')
     .action(async (opts: UpgradeOptions) => {
       const { upgradeCommand } = await import('./commands/upgrade.js');
       process.exitCode = await upgradeCommand(opts, consoleOutput);

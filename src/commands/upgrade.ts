@@ -8,8 +8,9 @@
 import { join, resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { stringify } from 'yaml';
-import { workspaceNamespace } from '../answers/derived.js';
-import type { Answers } from '../answers/schema.js';
+import { readFileSync } from 'node:fs';
+import { BUILT_IN_UPGRADE_DATA, parseUpgradeData, type UpgradeData } from '../answers/upgrade-data.js';
+import { formatProblems } from '../answers/load.js';
 import { secretSlots } from '../answers/secrets.js';
 import { now } from '../engine/events.js';
 import { GeneratedSecretsStore } from '../engine/generated-secrets.js';
@@ -19,7 +20,9 @@ import { ExitCode, UserError } from '../errors.js';
 import { liveSecrets, mergeHandSet } from '../plan/carry-forward.js';
 import { canonicalJson } from '../plan/install-plan.js';
 import { checkUpgrade, type Running, type Target } from '../plan/upgrade-checks.js';
+import { componentsOf, dumpCommand } from '../plan/upgrade-components.js';
 import { buildUpgradePlan, type UpgradeHop } from '../plan/upgrade-plan.js';
+import { previewLines, type UpgradePreview } from '../plan/upgrade-preview.js';
 import { valuesDiff } from '../plan/values-diff.js';
 import type { RenderedRelease } from '../render/render.js';
 import { backupKind } from '../steps/backup.js';
@@ -32,6 +35,7 @@ import { ANSWERS_COPY } from './answers-copy.js';
 import { openRun, type RunOptions } from './open-run.js';
 import type { Output } from './output.js';
 import { runOutput } from './run-output.js';
+import { planStops } from './upgrade-stops.js';
 import { confirm as ask, onInterrupt } from './prompt.js';
 
 export interface UpgradeOptions extends RunOptions {
@@ -41,39 +45,22 @@ export interface UpgradeOptions extends RunOptions {
   readonly backupConfirmed?: boolean;
   /** Go on with version pairs the compatibility table cannot vouch for (required with --yes when there are some). */
   readonly acceptUnverifiedVersions?: boolean;
+  /** A file of compatibility pairs and required stops newer than the installer's own. */
+  readonly upgradeData?: string;
 }
 
-/** A release the answers describe, with the version they want. */
-interface Component {
-  /** The release spec's id: control-plane or workspace-<name>. */
-  readonly id: string;
-  /** As the upgrade checks name it: control-plane or workspace:<name>. */
-  readonly checkId: string;
-  readonly chart: 'zenml-pro' | 'zenml';
-  readonly release: string;
-  readonly namespace: string;
-  readonly version: string;
-  readonly workspace?: string;
-  readonly database: { readonly type: string; readonly host: string; readonly port?: number | undefined; readonly name?: string | undefined; readonly username: string };
-}
-
-function componentsOf(a: Answers): Component[] {
-  const out: Component[] = [];
-  const cp = a.scenario === 'self-hosted' ? a.controlPlane : undefined;
-  if (cp) out.push({ id: 'control-plane', checkId: 'control-plane', chart: 'zenml-pro', release: cp.releaseName, namespace: cp.namespace, version: cp.version, database: { ...cp.database, name: cp.database.name ?? 'zenml_pro' } });
-  for (const w of a.workspaces) {
-    out.push({ id: `workspace-${w.name}`, checkId: `workspace:${w.name}`, chart: 'zenml', release: w.releaseName, namespace: workspaceNamespace(w), version: w.version, workspace: w.name, database: w.database });
+/** The built-in release data, with the operator's file over it. */
+export function loadUpgradeData(file: string | undefined): UpgradeData {
+  if (file === undefined) return BUILT_IN_UPGRADE_DATA;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read --upgrade-data ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, ['give the path of a YAML file with `compatibility:` and `stops:` lists (see examples/sim-upgrade-data.yaml)']);
   }
-  return out;
-}
-
-/** The dump command for one database: the password goes in the environment, never on the command line. */
-function dumpCommand(c: Component): string {
-  const d = c.database;
-  const name = d.name ?? c.id;
-  return d.type === 'postgres'
-    ? `PGPASSWORD=… pg_dump -h ${d.host} -p ${d.port ?? 5432} -U ${d.username} -Fc ${name} > ${name}-before-upgrade.dump`
-    : `MYSQL_PWD=… mysqldump --host ${d.host} --port ${d.port ?? 3306} --user ${d.username} --single-transaction ${name} > ${name}-before-upgrade.sql`;
+  const parsed = parseUpgradeData(text, file);
+  if (!parsed.ok) throw new UserError(`--upgrade-data ${file} has problems:\n${formatProblems(parsed.problems)}`, ['fix the file and run the same command again; nothing was changed']);
+  return parsed.data;
 }
 
 /** Asks on a terminal; without one (or with --yes) the flag that stands for the answer is required. */
@@ -88,17 +75,30 @@ export function upgradeCommandFor(options: UpgradeOptions): string {
     'upgrade', '--answers', options.answers, '--dir', options.dir,
     ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []),
     ...(options.helm ? ['--helm', options.helm] : []), ...(options.kubectl ? ['--kubectl', options.kubectl] : []),
-    '--yes', '--backup-confirmed', ...(options.acceptUnverifiedVersions ? ['--accept-unverified-versions'] : []),
+    '--yes', '--backup-confirmed', ...(options.acceptUnverifiedVersions ? ['--accept-unverified-versions'] : []), ...(options.upgradeData ? ['--upgrade-data', options.upgradeData] : []),
   ]);
 }
 
 export async function upgradeCommand(options: UpgradeOptions, out: Output): Promise<number> {
   const loaded = loadAnswersFile(options.answers);
+  const data = loadUpgradeData(options.upgradeData);
   const components = componentsOf(loaded.answers);
   const live = new Map<string, HelmReleaseRecord>();
   const kept = new Map<string, readonly string[]>();
   let rollbackFlag: '--atomic' | '--rollback-on-failure' = '--rollback-on-failure';
   const generatedSlots = new Set(secretSlots(loaded.answers).filter((s) => s.generate && typeof s.ref === 'object' && 'generate' in s.ref).map((s) => s.key));
+
+  // Values set by hand on a running release that the answers do not model are kept, for the target and each stop alike.
+  const keepHandSet = (releases: RenderedRelease[]): RenderedRelease[] =>
+    releases.map((r) => {
+      const record = live.get(r.id);
+      if (!record) return r;
+      const merged = mergeHandSet(record.values, r.values);
+      kept.set(r.id, merged.kept);
+      if (merged.kept.length === 0) return r;
+      const header = `# Rendered by zenml-pro-installer, with values set by hand on the running release kept: ${merged.kept.join(', ')}\n`;
+      return { ...r, values: merged.values, text: `${header}${stringify(merged.values)}` };
+    });
 
   const run = await openRun(options, out, {
     command: 'upgrade',
@@ -128,16 +128,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       }
       await store.save();
     },
-    adjustReleases: (releases: RenderedRelease[]) =>
-      releases.map((r) => {
-        const record = live.get(r.id);
-        if (!record) return r;
-        const merged = mergeHandSet(record.values, r.values);
-        kept.set(r.id, merged.kept);
-        if (merged.kept.length === 0) return r;
-        const header = `# Rendered by zenml-pro-installer, with values set by hand on the running release kept: ${merged.kept.join(', ')}\n`;
-        return { ...r, values: merged.values, text: `${header}${stringify(merged.values)}` };
-      }),
+    adjustReleases: keepHandSet,
   });
   try {
     const { dir, redactor, target, identity } = run;
@@ -175,16 +166,18 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       return version ? [{ component: c.checkId, chart: c.chart, version }] : [];
     });
     const targets: Target[] = components.map((c) => ({ component: c.checkId, chart: c.chart, version: c.version }));
-    const check = checkUpgrade(running, targets);
+    const check = checkUpgrade(running, targets, { table: data.compatibility, stops: data.stops });
     if (check.problems.length > 0) {
-      throw new UserError(`the upgrade cannot go ahead:\n${check.problems.map((p) => `  ${p.message}`).join('\n')}`, check.problems.map((p) => p.fix));
+      const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+      throw new UserError(`the upgrade cannot go ahead; nothing was changed:\n${unique(check.problems.map((p) => `  ${p.message}`)).join('\n')}`, unique(check.problems.map((p) => p.fix)));
     }
-    if (check.hops.some((h) => h.stop)) {
-      const stops = check.hops.filter((h) => h.stop).map((h) => `${h.component} to ${h.to} (${h.stop?.why ?? ''})`);
-      throw new UserError(`the upgrade must stop on the way: ${stops.join('; ')}`, ['set those versions in the answers and run upgrade, then the final versions and run upgrade again']);
-    }
+    // Each required stop is a full upgrade of its own, planned from the answers at the stop's version.
+    const stops = await planStops(check.hops.filter((h) => h.stop), { loaded, dir, target, helm: run.tools.helm, adjust: keepHandSet });
     const byCheckId = new Map(components.map((c) => [c.checkId, c]));
-    const hops: UpgradeHop[] = check.hops.map((h) => ({ releaseId: byCheckId.get(h.component)?.id ?? h.component, from: h.from, to: h.to }));
+    const hops: UpgradeHop[] = check.hops.map((h) => {
+      const via = h.stop ? stops.get(`${h.component}@${h.to}`) : undefined;
+      return { releaseId: byCheckId.get(h.component)?.id ?? h.component, from: h.from, to: h.to, ...(via ? { via } : {}) };
+    });
     // A release that keeps its version but whose values change (an OSS workspace becoming a Pro one, a changed setting) is backed up, shown and rolled back on failure all the same.
     for (const c of components) {
       const record = live.get(c.id);
@@ -192,21 +185,32 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       if (!record?.chartVersion || !release || hops.some((h) => h.releaseId === c.id)) continue;
       if (canonicalJson(record.values) !== canonicalJson(release.values)) hops.push({ releaseId: c.id, from: record.chartVersion, to: c.version });
     }
+    const migrating = components.filter((c) => hops.some((h) => h.releaseId === c.id));
 
-    // Shown before anything changes: per release, the versions, the values diff (secrets masked) and what runs.
-    show(`Upgrade in context ${target.context} at ${identity.server}:`);
-    if (hops.length === 0) show('  every release already runs the version the answers name');
-    for (const hop of hops) {
-      const c = components.find((x) => x.id === hop.releaseId);
-      const release = run.prepared.releases.find((r) => r.id === hop.releaseId);
-      const record = live.get(hop.releaseId);
-      if (!c || !release || !record) continue;
-      show(`  ${c.namespace}/${c.release}: ${hop.from} → ${hop.to} (revision ${record.revision}; the chart's database migration job runs first)`);
-      const keptKeys = kept.get(hop.releaseId) ?? [];
-      if (keptKeys.length > 0) show(`    kept, set by hand on the running release: ${keptKeys.join(', ')}`);
-      for (const line of valuesDiff(record.values, release.values, (t) => redactor.scrub(t))) show(`    ${line}`);
-    }
-    for (const pair of check.unverified) show(`  warning: the installer cannot verify control plane ${pair.controlPlane} with workspace ${pair.workspace} (${pair.component}); check the release notes`);
+    // Shown before anything changes: per release, the path, the values diff (secrets masked) and what runs.
+    const preview: UpgradePreview = {
+      context: target.context,
+      server: identity.server,
+      discovered: components.map((c) => {
+        const record = live.get(c.id);
+        return { component: c.checkId, release: c.release, namespace: c.namespace, chart: c.chart, ...(record ? { version: record.chartVersion, revision: record.revision, status: record.status } : {}) };
+      }),
+      changes: migrating.flatMap((c) => {
+        const record = live.get(c.id);
+        const release = run.prepared.releases.find((r) => r.id === c.id);
+        if (!record || !release) return [];
+        const path = check.hops.filter((h) => h.component === c.checkId);
+        return [{
+          component: c.checkId, release: c.release, namespace: c.namespace, revision: record.revision, kept: kept.get(c.id) ?? [],
+          hops: path.length > 0 ? path.map((h) => ({ from: h.from, to: h.to, ...(h.stop ? { stop: { why: h.stop.why, source: h.stop.source } } : {}) })) : [{ from: record.chartVersion ?? c.version, to: c.version }],
+          diff: valuesDiff(record.values, release.values, (t) => redactor.scrub(t)),
+        }];
+      }),
+      unverified: check.unverified.map((pair) => `the installer cannot verify control plane ${pair.controlPlane} with workspace ${pair.workspace} (${pair.component}); check the release notes`),
+      databases: migrating.map((c) => ({ component: c.checkId, name: c.database.name ?? c.id, command: dumpCommand(c) })),
+      backupFolder: join(dir, 'backups'),
+    };
+    for (const line of previewLines(preview)) show(line);
 
     if (check.unverified.length > 0) {
       await gate({
@@ -214,7 +218,6 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
         what: 'some version pairs cannot be verified by the compatibility table', hints: ['read the release notes of both versions'],
       });
     }
-    const migrating = components.filter((c) => hops.some((h) => h.releaseId === c.id));
     if (migrating.length > 0) {
       await gate({
         question: 'Are these databases backed up? [y/N] ', flag: options.backupConfirmed === true, flagName: '--backup-confirmed', yes: options.yes === true,

@@ -164,7 +164,9 @@ export async function helmWatched(spec: ReleaseSpec, ctx: StepContext): Promise<
 /** An upgrade helm rolled back: what runs now, and what a chart rollback cannot undo. */
 async function rolledBack(spec: ReleaseSpec, ctx: StepContext, diagnoses: Diagnosis[], command: ReturnType<typeof failedCommand>): Promise<StepFailure> {
   const status = await ctx.cluster.helmStatus(spec.release, spec.namespace, ctx.hooks).catch(() => undefined);
-  const backup = ctx.outputsOf(`backup:${spec.id}`)?.folder;
+  // The backup this upgrade waited for (a required stop has its own).
+  const backupStep = ctx.step.needs.find((n) => n.startsWith('backup:'));
+  const backup = backupStep ? ctx.outputsOf(backupStep)?.folder : undefined;
   const now = status ? `helm rolled ${spec.release} back: revision ${status.revision} (${status.status}, chart ${status.chartVersion ?? '?'}) runs with the values it had before` : `see what runs: helm status ${spec.release} --namespace ${spec.namespace}`;
   return new StepFailure(
     `the upgrade of ${spec.release} in ${spec.namespace} failed${diagnoses[0] ? `: ${diagnoses[0].summary}` : ''}; ${now}. Nothing after it was upgraded.`,

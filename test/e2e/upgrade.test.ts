@@ -240,7 +240,7 @@ test.each(HELMS)('an OSS workspace release becomes a Pro workspace, enrolled, ke
     const up = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, answers, extra: ['--yes', '--backup-confirmed', '--ca-file', sim.info.caFile] }), env);
     expect(up.exitCode, up.stdout.slice(-2000)).toBe(0);
     // Shown as a change of the workspace release, with the Pro settings added.
-    expect(up.stderr).toContain('zenml-workspace-ml/zenml: 0.93.0 → 0.93.0');
+    expect(up.stderr).toContain('zenml-workspace-ml/zenml: 0.93.0, values change only');
     expect(up.stderr).toMatch(/^ {4}\+ {2}pro:/m);
     const ml = helmReleases(sim).filter((r) => r.namespace === 'zenml-workspace-ml').at(-1);
     expect(ml?.status).toBe('deployed');

@@ -1,0 +1,99 @@
+// Upgrade paths from the operator's release data (`--upgrade-data`): a
+// version skew the data forbids and a stop whose chart is missing are refused
+// before any change; a workspace upgrade past a required stop goes through it,
+// each stop a full upgrade (backed up, ready and healthy) before the target.
+// Real helm (4 and 3) and kubectl against the simulated cluster, from what
+// examples/sim.yaml installed to what examples/sim-upgrade.yaml names.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Simulation } from '../../src/sim/simulation.js';
+import { HELMS, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, lastSeq, mutationsAfter, runInstall, startSim, waitForNoTools } from '../helpers/install-sim.js';
+
+const CHARTS = join(REPO_ROOT, '.tools', 'charts');
+const PATH_DATA = join(REPO_ROOT, 'examples', 'sim-upgrade-data.yaml');
+
+/** examples/sim-upgrade.yaml with its charts taken from `charts` and its secrets from examples/. */
+function upgradeAnswers(path: string, charts = CHARTS): string {
+  const text = readFileSync(join(REPO_ROOT, 'examples', 'sim-upgrade.yaml'), 'utf8').replaceAll('../.tools/charts/', `${charts}/`).replaceAll('./secrets/', `${join(REPO_ROOT, 'examples', 'secrets')}/`);
+  writeFileSync(path, text, { mode: 0o600 });
+  return path;
+}
+
+describe.each(HELMS)('upgrade paths with $label', ({ label, helm }) => {
+  const scratch = new Scratch(`upgrade-path-${label.replace(' ', '')}`);
+  let sim: Simulation;
+  let env: Record<string, string>;
+  let dir: string;
+  const upgrade = (answers: string, extra: readonly string[]): string[] => ['upgrade', '--answers', answers, '--kubeconfig', sim.info.kubeconfig, '--dir', dir, '--helm', helm, '--kubectl', KUBECTL, '--output', 'json', '--yes', '--backup-confirmed', ...extra];
+
+  beforeAll(async () => {
+    sim = await startSim(scratch, 'cluster');
+    env = scratch.env();
+    dir = scratch.path('install');
+    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await waitForNoTools(sim.info.kubeconfig, 10_000);
+    await sim.close();
+    scratch.cleanup();
+  });
+
+  test('a version skew the release data forbids is refused before any change, naming the way out', async () => {
+    const seq = lastSeq(sim);
+    const skew = scratch.path('skew.yaml');
+    writeFileSync(skew, 'compatibility:\n  - controlPlane: 0.14.0\n    newestWorkspace: 0.93.1\n    complete: true\n    source: "a release note"\n');
+    const refused = await runInstall(upgrade(upgradeAnswers(scratch.path('answers.yaml')), ['--upgrade-data', skew]), env);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('workspace server 0.93.2 is newer than control plane 0.14.0 supports (up to 0.93.1, per a release note)');
+    expect(refused.stderr).toContain('nothing was changed');
+    expect(mutationsAfter(sim, seq)).toEqual([]);
+  });
+
+  test("a required stop whose chart is not beside the target's is refused before any change", async () => {
+    const seq = lastSeq(sim);
+    const bundle = scratch.path('bundle-without-stop');
+    mkdirSync(bundle, { recursive: true });
+    for (const chart of ['zenml-pro-0.14.0.tgz', 'zenml-0.93.2.tgz']) copyFileSync(join(CHARTS, chart), join(bundle, chart));
+    const refused = await runInstall(upgrade(upgradeAnswers(scratch.path('answers-bundle.yaml'), bundle), ['--upgrade-data', PATH_DATA]), env);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(`${join(bundle, 'zenml-0.93.1.tgz')} does not exist`);
+    expect(refused.stderr).toContain("put each stop's chart .tgz");
+    expect(mutationsAfter(sim, seq)).toEqual([]);
+  });
+
+  test('past a required stop, each workspace goes through it: the stop upgraded, ready and healthy, then the target; the control plane first', async () => {
+    const seq = lastSeq(sim);
+    const done = await runInstall(upgrade(upgradeAnswers(scratch.path('answers.yaml')), ['--upgrade-data', PATH_DATA]), env);
+    expect(done.stderr).toContain('zenml-workspace-ml/zenml: 0.93.0 → 0.93.1 (required stop: stand-in: its database migration must run before 0.93.2\'s');
+    expect(done.stderr).toContain('then 0.93.1 → 0.93.2');
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(finished(done)?.outcome).toBe('done');
+    const versions = (ns: string): string[] => helmReleases(sim).filter((r) => r.namespace === ns).map((r) => r.chartVersion);
+    expect(versions('zenml-pro')).toEqual(['0.13.0', '0.14.0']);
+    expect(versions('zenml-workspace-ml')).toEqual(['0.93.0', '0.93.1', '0.93.2']);
+    expect(versions('zenml-workspace-research')).toEqual(['0.93.0', '0.93.1', '0.93.2']);
+    // Each stop was backed up, upgraded, and found ready and healthy before the target's backup began.
+    const finishedIds = eventsOf(done.events, 'step-done').map((e) => e.stepId);
+    for (const ws of ['workspace-ml', 'workspace-research']) {
+      const at = (id: string): number => finishedIds.indexOf(id);
+      expect(at(`backup:${ws}@0.93.1`)).toBeGreaterThan(-1);
+      expect(at(`release:${ws}@0.93.1`)).toBeGreaterThan(at(`backup:${ws}@0.93.1`));
+      const stopReady = finishedIds.find((id) => id.startsWith('ready:') && id.endsWith('@0.93.1') && id.includes(ws.replace('workspace-', '')));
+      expect(stopReady).toBeDefined();
+      expect(at(stopReady ?? '')).toBeGreaterThan(at(`release:${ws}@0.93.1`));
+      expect(at(`backup:${ws}`)).toBeGreaterThan(at(stopReady ?? ''));
+      expect(at(`release:${ws}`)).toBeGreaterThan(at(`backup:${ws}`));
+    }
+    // Helm writes in order: the control plane before any workspace, ml's two upgrades before research's first.
+    const writes = sim.kube.requestLog.list().filter((e) => e.seq > seq && e.mutating && e.path.includes('/secrets')).map((e) => /namespaces\/([^/]+)/.exec(e.path)?.[1]);
+    const first = (ns: string): number => writes.indexOf(ns);
+    expect(first('zenml-pro')).toBeLessThan(first('zenml-workspace-ml'));
+    expect(writes.lastIndexOf('zenml-workspace-ml')).toBeLessThan(first('zenml-workspace-research'));
+
+    const again = await runInstall(upgrade(upgradeAnswers(scratch.path('answers.yaml')), ['--upgrade-data', PATH_DATA]), env);
+    expect(again.exitCode).toBe(0);
+    expect(finished(again)?.outcome).toBe('up-to-date');
+  });
+});
