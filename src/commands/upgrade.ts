@@ -70,6 +70,28 @@ async function gate(o: { question: string; flag: boolean; flagName: string; yes:
   if (!(await ask(o.question))) throw new UserError(`${o.what}; nothing was changed`, o.hints, ExitCode.ok);
 }
 
+/** Without the walkthrough: each question a y/N prompt, or the flag that answers it. */
+async function textGates(preview: UpgradePreview, options: UpgradeOptions): Promise<void> {
+  const yes = options.yes === true;
+  if (preview.unverified.length > 0) {
+    await gate({
+      question: 'Go on with versions the installer cannot verify? [y/N] ', flag: options.acceptUnverifiedVersions === true, flagName: '--accept-unverified-versions', yes,
+      what: 'some version pairs cannot be verified by the compatibility table', hints: ['read the release notes of both versions'],
+    });
+  }
+  if (preview.databases.length > 0) {
+    await gate({
+      question: 'Are these databases backed up? [y/N] ', flag: options.backupConfirmed === true, flagName: '--backup-confirmed', yes,
+      what: `each upgrade migrates its database, and a chart rollback does not undo a migration: back up ${preview.databases.map((d) => d.name).join(', ')} first`,
+      hints: preview.databases.map((d) => d.command),
+    });
+  }
+  if (!yes && preview.changes.length > 0) {
+    if (!process.stdin.isTTY) throw new UserError('refusing to upgrade without confirmation', ['review the changes above, then pass --yes']);
+    if (!(await ask('Upgrade now? [y/N] '))) throw new UserError('the upgrade was not confirmed; nothing was changed', [], ExitCode.ok);
+  }
+}
+
 export function upgradeCommandFor(options: UpgradeOptions): string {
   return shellLine('zenml-pro-installer', [
     'upgrade', '--answers', options.answers, '--dir', options.dir,
@@ -210,27 +232,17 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       databases: migrating.map((c) => ({ component: c.checkId, name: c.database.name ?? c.id, command: dumpCommand(c) })),
       backupFolder: join(dir, 'backups'),
     };
-    for (const line of previewLines(preview)) show(line);
-
-    if (check.unverified.length > 0) {
-      await gate({
-        question: 'Go on with versions the installer cannot verify? [y/N] ', flag: options.acceptUnverifiedVersions === true, flagName: '--accept-unverified-versions', yes: options.yes === true,
-        what: 'some version pairs cannot be verified by the compatibility table', hints: ['read the release notes of both versions'],
+    const interactive = hops.length > 0 && !options.yes && options.output !== 'json' && process.stdin.isTTY === true && process.stdout.isTTY === true;
+    if (interactive) {
+      // On a terminal the walkthrough shows the same preview screen by screen and asks what the flags would have said.
+      const { runUpgradeWalkthrough } = await import('../ui/upgrade/run-walkthrough.js');
+      const decision = await runUpgradeWalkthrough({
+        preview: { ...preview, unverified: options.acceptUnverifiedVersions ? [] : preview.unverified, databases: options.backupConfirmed ? [] : preview.databases },
       });
-    }
-    if (migrating.length > 0) {
-      await gate({
-        question: 'Are these databases backed up? [y/N] ', flag: options.backupConfirmed === true, flagName: '--backup-confirmed', yes: options.yes === true,
-        what: `each upgrade migrates its database, and a chart rollback does not undo a migration: back up ${migrating.map((c) => c.database.name ?? c.id).join(', ')} first`,
-        hints: migrating.map(dumpCommand),
-      });
-    }
-    if (!options.yes && hops.length > 0) {
-      if (!process.stdin.isTTY) throw new UserError('refusing to upgrade without confirmation', ['review the changes above, then pass --yes']);
-      if (!(await ask('Upgrade now? [y/N] '))) {
-        out.info('nothing was changed');
-        return ExitCode.ok;
-      }
+      if (decision.action !== 'upgrade') return ExitCode.ok;
+    } else {
+      for (const line of previewLines(preview)) show(line);
+      await textGates(preview, options);
     }
 
     const plan = buildUpgradePlan({ install: run.plan, hops, rollbackFlag });
