@@ -26,6 +26,8 @@ import { previewLines, type UpgradePreview } from '../plan/upgrade-preview.js';
 import { valuesDiff } from '../plan/values-diff.js';
 import type { RenderedRelease } from '../render/render.js';
 import { backupKind } from '../steps/backup.js';
+import { dumpDatabaseKind } from '../steps/dump-database.js';
+import { findDumpTool } from '../tools/db-dump.js';
 import { enrollmentEntries, keptEnrollment } from '../steps/enroll-workspace.js';
 import { installKinds } from '../steps/index.js';
 import { shellLine } from '../tools/argv.js';
@@ -45,6 +47,8 @@ export interface UpgradeOptions extends RunOptions {
   readonly backupConfirmed?: boolean;
   /** Go on with version pairs the compatibility table cannot vouch for (required with --yes when there are some). */
   readonly acceptUnverifiedVersions?: boolean;
+  /** Dump each database the upgrade migrates from this machine first (stands for --backup-confirmed). */
+  readonly dumpDatabases?: boolean;
   /** A file of compatibility pairs and required stops newer than the installer's own. */
   readonly upgradeData?: string;
 }
@@ -97,7 +101,7 @@ export function upgradeCommandFor(options: UpgradeOptions): string {
     'upgrade', '--answers', options.answers, '--dir', options.dir,
     ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []),
     ...(options.helm ? ['--helm', options.helm] : []), ...(options.kubectl ? ['--kubectl', options.kubectl] : []),
-    '--yes', '--backup-confirmed', ...(options.acceptUnverifiedVersions ? ['--accept-unverified-versions'] : []), ...(options.upgradeData ? ['--upgrade-data', options.upgradeData] : []),
+    '--yes', ...(options.dumpDatabases ? ['--dump-databases'] : ['--backup-confirmed']), ...(options.acceptUnverifiedVersions ? ['--accept-unverified-versions'] : []), ...(options.upgradeData ? ['--upgrade-data', options.upgradeData] : []),
   ]);
 }
 
@@ -232,20 +236,35 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       databases: migrating.map((c) => ({ component: c.checkId, name: c.database.name ?? c.id, command: dumpCommand(c) })),
       backupFolder: join(dir, 'backups'),
     };
+    // The dump tools on this machine, for the databases the upgrade migrates.
+    const dumpTools = new Map(migrating.map((c) => [c.id, findDumpTool(c.database.type)]));
+    const missingTools = migrating.filter((c) => dumpTools.get(c.id) === undefined);
+    if (options.dumpDatabases && missingTools.length > 0) {
+      throw new UserError(`--dump-databases: no dump tool on PATH for ${missingTools.map((c) => `${c.database.name} (${c.database.type})`).join(', ')}; nothing was changed`, [
+        'install mariadb-client (mariadb-dump) or mysql-client (mysqldump) for MySQL, postgresql-client (pg_dump) for PostgreSQL',
+        'or back the databases up another way and pass --backup-confirmed instead',
+      ]);
+    }
+    let dump = options.dumpDatabases === true;
+    const decided = options.backupConfirmed === true || dump;
     const interactive = hops.length > 0 && !options.yes && options.output !== 'json' && process.stdin.isTTY === true && process.stdout.isTTY === true;
     if (interactive) {
       // On a terminal the walkthrough shows the same preview screen by screen and asks what the flags would have said.
       const { runUpgradeWalkthrough } = await import('../ui/upgrade/run-walkthrough.js');
+      const tools = [...new Set(dumpTools.values())];
       const decision = await runUpgradeWalkthrough({
-        preview: { ...preview, unverified: options.acceptUnverifiedVersions ? [] : preview.unverified, databases: options.backupConfirmed ? [] : preview.databases },
+        preview: { ...preview, unverified: options.acceptUnverifiedVersions ? [] : preview.unverified, databases: decided ? [] : preview.databases },
+        dumpTool: missingTools.length === 0 && tools.length > 0 ? tools.join(' and ') : undefined,
       });
       if (decision.action !== 'upgrade') return ExitCode.ok;
+      dump ||= decision.dump;
     } else {
       for (const line of previewLines(preview)) show(line);
-      await textGates(preview, options);
+      await textGates(preview, { ...options, backupConfirmed: decided });
     }
+    const dumps = new Map(dump ? migrating.map((c) => [c.id, { database: c.database, tool: dumpTools.get(c.id) ?? '' }]) : []);
 
-    const plan = buildUpgradePlan({ install: run.plan, hops, rollbackFlag });
+    const plan = buildUpgradePlan({ install: run.plan, hops, rollbackFlag, dumps });
     const journal = await run.openJournal();
     const output = runOutput({ json: options.output === 'json', redactor, log: run.log });
     const abort = new AbortController();
@@ -255,7 +274,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     output.emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: run.existing !== undefined });
     const result = await runPlan({
       plan,
-      kinds: { ...installKinds({ loaded, plan, dir, answersCopy: join(dir, ANSWERS_COPY) }), backup: backupKind(dir) },
+      kinds: { ...installKinds({ loaded, plan, dir, answersCopy: join(dir, ANSWERS_COPY) }), backup: backupKind(dir), 'dump-database': dumpDatabaseKind(dir) },
       context: run.stepContext({ failFast: { unschedulableSeconds: 60 }, watchIntervalMs: 250, readyTimeoutMs: 120_000, health: run.health }),
       journal,
       emit: output.emit,

@@ -33,6 +33,16 @@ export interface ControlPlaneAccess {
   readonly addressesFrom?: string;
 }
 
+/** A database as the jump host reaches it; the password stays in its answers slot until a step runs. */
+export interface DatabaseAccess {
+  readonly type: 'mysql' | 'postgres';
+  readonly host: string;
+  readonly port?: number | undefined;
+  readonly name: string;
+  readonly username: string;
+  readonly passwordKey: string;
+}
+
 export interface PlannedUser {
   readonly username: string;
   readonly email?: string;
@@ -65,6 +75,8 @@ export type StepAction =
   | { readonly type: 'enroll-workspace'; readonly access: ControlPlaneAccess; readonly workspace: string; readonly organizationStep: string }
   /** Before an upgrade changes a release: its values, manifest and the install directory's kept secrets, exported (0600). */
   | { readonly type: 'backup'; readonly release: string; readonly namespace: string; readonly component: string; readonly from: string; readonly to: string }
+  /** Before a release's first upgrade: its database dumped from the jump host into that upgrade's backup folder. */
+  | { readonly type: 'dump-database'; readonly component: string; readonly from: string; readonly database: DatabaseAccess; readonly tool: string }
   | { readonly type: 'report' }
   /** Uninstall: `helm uninstall --wait` of one release. */
   | { readonly type: 'uninstall-release'; readonly release: string; readonly namespace: string; readonly timeoutSeconds: number }

@@ -6,7 +6,7 @@
 // follow one at a time, so a failure stops before the next release. Steps of
 // releases that stay where they are keep their probes: they change nothing.
 // Pure.
-import type { Plan, Step } from './steps.js';
+import type { DatabaseAccess, Plan, Step } from './steps.js';
 
 /** A stop's own release and readiness steps, from the plan of the answers at the stop's version. */
 export interface StopSteps {
@@ -29,6 +29,8 @@ export interface UpgradePlanInputs {
   readonly hops: readonly UpgradeHop[];
   /** The flag of the helm at hand: `--atomic` (helm 3) or `--rollback-on-failure` (helm 4). */
   readonly rollbackFlag: '--atomic' | '--rollback-on-failure';
+  /** Databases to dump before their release's first upgrade, by release id, with the dump tool found. */
+  readonly dumps?: ReadonlyMap<string, { readonly database: DatabaseAccess; readonly tool: string }>;
 }
 
 /** A release's helm step and the readiness step that follows it. */
@@ -62,7 +64,7 @@ function plannedValuesOnly(step: Step): Step {
   return { ...step, action: { type: 'helm-release', spec } };
 }
 
-export function buildUpgradePlan({ install, hops, rollbackFlag }: UpgradePlanInputs): Plan {
+export function buildUpgradePlan({ install, hops, rollbackFlag, dumps }: UpgradePlanInputs): Plan {
   const steps: Step[] = [];
   let previousReady: string | undefined;
 
@@ -76,6 +78,23 @@ export function buildUpgradePlan({ install, hops, rollbackFlag }: UpgradePlanInp
     // Control plane first, then each workspace after the one before it is ready again.
     let needs = [...step.needs, ...(previousReady && !step.needs.includes(previousReady) ? [previousReady] : [])];
     if (path.length === 0) steps.push({ ...step, needs });
+    const dump = dumps?.get(spec.id);
+    const first = path[0];
+    if (dump && first) {
+      const { database, tool } = dump;
+      const id = `dump:${spec.id}`;
+      steps.push({
+        id,
+        title: `Dump database ${database.name} (${database.type} at ${database.host}) with ${tool} before ${first.from} → ${path.at(-1)?.to ?? first.to}`,
+        needs,
+        mutates: false,
+        commands: [`${tool} … ${database.name} > <dir>/backups/${spec.id}-${first.from}/database-${database.name}.${database.type === 'postgres' ? 'dump' : 'sql'}   # password from ${database.passwordKey}, given to the tool only (0600 option file or its environment)`],
+        inputsDigest: step.inputsDigest,
+        action: { type: 'dump-database', component: spec.id, from: first.from, database, tool },
+        ...(step.workspace ? { workspace: step.workspace } : {}),
+      });
+      needs = [id];
+    }
     for (const hop of path) {
       const at = hop.via ? `@${hop.to}` : '';
       const backupId = `backup:${spec.id}${at}`;

@@ -14,7 +14,7 @@ import type { ActionOf } from '../plan/steps.js';
 type Action = ActionOf<'backup'>;
 
 /** Where one upgrade's backups go: <dir>/backups/<release id>-<from>; one folder per hop, so a resumed run finds its own. */
-export const backupFolder = (dir: string, a: Action): string => join(dir, 'backups', `${a.component}-${a.from}`);
+export const backupFolder = (dir: string, a: Pick<Action, 'component' | 'from'>): string => join(dir, 'backups', `${a.component}-${a.from}`);
 
 export function backupKind(dir: string): StepKind<Action> {
   return {

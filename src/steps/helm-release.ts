@@ -167,12 +167,15 @@ async function rolledBack(spec: ReleaseSpec, ctx: StepContext, diagnoses: Diagno
   // The backup this upgrade waited for (a required stop has its own).
   const backupStep = ctx.step.needs.find((n) => n.startsWith('backup:'));
   const backup = backupStep ? ctx.outputsOf(backupStep)?.folder : undefined;
+  const dumped = ctx.outputsOf(`dump:${spec.id}`)?.restore;
   const now = status ? `helm rolled ${spec.release} back: revision ${status.revision} (${status.status}, chart ${status.chartVersion ?? '?'}) runs with the values it had before` : `see what runs: helm status ${spec.release} --namespace ${spec.namespace}`;
   return new StepFailure(
     `the upgrade of ${spec.release} in ${spec.namespace} failed${diagnoses[0] ? `: ${diagnoses[0].summary}` : ''}; ${now}. Nothing after it was upgraded.`,
     [
       ...(diagnoses[0]?.next ?? []),
-      'a chart rollback does not undo a database migration: if the migration job changed the schema before it failed, restore the database from the backup you took before the upgrade (mysql … < <dump>.sql, or pg_restore -d <db> <dump>.dump)',
+      ...(dumped
+        ? [`a chart rollback does not undo a database migration: if the migration job changed the schema before it failed, restore the dump taken before this upgrade (set DB_PASSWORD first): ${dumped}`]
+        : ['a chart rollback does not undo a database migration: if the migration job changed the schema before it failed, restore the database from the backup you took before the upgrade (mysql … < <dump>.sql, or pg_restore -d <db> <dump>.dump)']),
       ...(backup ? [`what ran before the upgrade (values, manifests, kept secrets) is exported in ${backup}`] : []),
       'fix the cause, then run the same upgrade again: it goes on from this release',
     ],
