@@ -97,6 +97,7 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
     .option('--backup-confirmed', 'the databases are backed up (required without a terminal: each upgrade migrates its database)')
     .option('--dump-databases', 'dump each database the upgrade migrates from this machine first (mariadb-dump/mysqldump or pg_dump, into the backup folder); stands for --backup-confirmed')
     .option('--accept-unverified-versions', 'go on with version pairs the compatibility table cannot vouch for')
+    .option('--rehearse', 'first copy what runs into the in-process simulated cluster and upgrade it there with the same answers, charts, helm and kubectl; the real upgrade is offered only if that passes (report in <dir>/rehearsals/)')
     .option('--upgrade-data <file>', 'YAML with compatibility pairs and required stops newer than the installer knows (from ZenML\'s release notes or an offline bundle); adds to the built-in ones')
     .addOption(new Option('-o, --output <format>', 'text lines, or NDJSON events').choices(['text', 'json']).default('text'))
     .option('--helm <path>', 'helm binary (default: helm on PATH)')

@@ -49,6 +49,8 @@ export interface UpgradeOptions extends RunOptions {
   readonly acceptUnverifiedVersions?: boolean;
   /** Dump each database the upgrade migrates from this machine first (stands for --backup-confirmed). */
   readonly dumpDatabases?: boolean;
+  /** Rehearse the upgrade on the in-process simulation first (what runs today copied into it); the real one is offered only if it passes. */
+  readonly rehearse?: boolean;
   /** A file of compatibility pairs and required stops newer than the installer's own. */
   readonly upgradeData?: string;
 }
@@ -236,6 +238,28 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       databases: migrating.map((c) => ({ component: c.checkId, name: c.database.name ?? c.id, command: dumpCommand(c) })),
       backupFolder: join(dir, 'backups'),
     };
+    if (options.rehearse && hops.length > 0) {
+      const answers = loaded.answers;
+      // Loaded only here: the simulation is a large part of the bundle.
+      const { rehearseUpgrade } = await import('./rehearse-upgrade.js');
+      const rehearsal = await rehearseUpgrade({
+        releases: components.flatMap((c) => {
+          const record = live.get(c.id);
+          return record ? [{ release: c.release, namespace: c.namespace, record }] : [];
+        }),
+        hostnames: [...(answers.controlPlane ? [answers.controlPlane.hostname] : []), ...answers.workspaces.map((w) => w.hostname)],
+        answers: resolve(options.answers), dir, helm: run.tools.helm, kubectl: run.tools.kubectl, upgradeData: options.upgradeData && resolve(options.upgradeData), redactor, say: show,
+      });
+      if (rehearsal.outcome !== 'done' && rehearsal.outcome !== 'up-to-date') {
+        const f = rehearsal.failure;
+        throw new UserError(`the rehearsal on the simulated cluster failed${f ? ` at "${f.title}": ${f.message}${f.output ? `\n${f.output}` : ''}` : ''}\nnothing was changed on ${target.context}`, [
+          `the rehearsal's report: ${rehearsal.report}`,
+          'fix the cause (in the answers, or a value set by hand on the release), then run the upgrade with --rehearse again',
+        ], ExitCode.blockedByCheck);
+      }
+      show(`Rehearsal passed on the simulated cluster (report: ${rehearsal.report}); it cannot tell whether the migrations succeed on your data. Now the real upgrade:`);
+    }
+
     // The dump tools on this machine, for the databases the upgrade migrates.
     const dumpTools = new Map(migrating.map((c) => [c.id, findDumpTool(c.database.type)]));
     const missingTools = migrating.filter((c) => dumpTools.get(c.id) === undefined);

@@ -13,7 +13,7 @@ export interface DebugLogOptions {
   readonly clock?: () => Date;
 }
 
-function fileTimestamp(now: Date): string {
+export function fileTimestamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 

@@ -16,6 +16,8 @@ export const REMOTE_CONTROL_PLANE_HOST = 'cloudapi.sim.example.com';
 export interface SimulationOptions extends Pick<KubeApiOptions, 'timings' | 'faults' | 'version' | 'port'> {
   /** Where kubeconfig, sim.json and ca.crt are written. */
   readonly out: string;
+  /** More host names its certificate holds (a rehearsal serves the operator's hosts). */
+  readonly hostnames?: readonly string[];
 }
 
 export interface SimulationInfo {
@@ -86,7 +88,7 @@ function serviceHost(kube: KubeApi, namespace: string, service: string): string 
 export async function startSimulation(options: SimulationOptions): Promise<Simulation> {
   mkdirSync(options.out, { recursive: true, mode: 0o700 });
   // Server names the demo and tests use for hosts, so /health is reachable over verified TLS.
-  const certificates = makeCertificates(['*.sim.example.com', 'sim.example.com']);
+  const certificates = makeCertificates(['*.sim.example.com', 'sim.example.com', ...(options.hostnames ?? [])]);
   const kube = await startKubeApi({ certificates, ...(options.timings ? { timings: options.timings } : {}), ...(options.faults ? { faults: options.faults } : {}), ...(options.version ? { version: options.version } : {}), ...(options.port ? { port: options.port } : {}) });
   const adminPassword = randomBytes(18).toString('base64url');
   let controlPlane: ControlPlaneApi;

@@ -19,4 +19,6 @@ export interface HelmReleaseRecord extends HelmReleaseStatus {
   readonly chartName: string | undefined;
   readonly values: Record<string, unknown>;
   readonly manifest: string;
+  /** Helm's own record of the revision (the Secret's name, labels and data), as a rehearsal restores it elsewhere. */
+  readonly stored: { readonly name: string; readonly labels: Readonly<Record<string, string>>; readonly data: Readonly<Record<string, string>> };
 }

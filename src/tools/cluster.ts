@@ -173,6 +173,12 @@ export class Cluster {
     if (result.exitCode !== 0) this.fail(`applying ${manifests.length} object(s)`, result);
   }
 
+  /** Creates objects as helm 3 did (POST, field manager "helm"), fed on stdin: how a rehearsal restores a release into the simulation. */
+  async createAsHelm(namespace: string, manifests: string, hooks: CallHooks): Promise<void> {
+    const result = await this.call('kubectl', ['create', '--namespace', namespace, '--field-manager', 'helm', '-f', '-'], hooks, { input: manifests });
+    if (result.exitCode !== 0) this.fail('creating the objects of a release', result);
+  }
+
   /** The annotations of each manifest's live object, or undefined when any is missing. */
   liveAnnotations(manifests: readonly Manifest[], hooks: CallHooks): Promise<Record<string, string>[] | undefined> {
     return this.read(() => this.api.liveAnnotations(manifests), hooks);

@@ -166,6 +166,7 @@ export class KubeApi {
     return {
       status: recordStatus(latest), revision: recordRevision(latest), chartVersion: payload.chart?.metadata?.version, chartName: payload.chart?.metadata?.name,
       values: payload.config ?? {}, manifest: payload.manifest ?? '',
+      stored: { name: latest.metadata?.name ?? '', labels: latest.metadata?.labels ?? {}, data: latest.data ?? {} },
     };
   }
 

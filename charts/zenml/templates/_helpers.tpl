@@ -61,6 +61,10 @@ this chart line's root (server. or zenml.).
 {{- define "zenml.validate" -}}
 {{- $v := include "zenml.serverValues" . | fromYaml -}}
 {{- $root := include "zenml.rootKey" . -}}
+{{- /* A stand-in rule, not ZenML's: newer charts refuse values they no longer read, so a hand-set one fails an upgrade half-way. */ -}}
+{{- if and (semverCompare ">=0.93.2" .Chart.Version) (hasKey $v "standInRemoved") -}}
+{{- fail (printf "%s.standInRemoved is no longer read from chart 0.93.2 on; remove it from the release's values" $root) -}}
+{{- end -}}
 {{- $pro := $v.pro | default dict -}}
 {{- if $pro.enabled -}}
 {{- $url := required (printf "%s.serverURL is required when %s.pro.enabled is true: the workspace's external URL, e.g. https://zenml.example.com" $root $root) $v.serverURL | toString -}}
