@@ -33,7 +33,8 @@ export interface RehearsalInputs {
   readonly dir: string;
   readonly helm: string;
   readonly kubectl: string;
-  readonly upgradeData?: string | undefined;
+  /** The flags that chose the targets and the release data, passed on as given. */
+  readonly targetArgs: readonly string[];
   /** Scrubs what the rehearsal prints and writes. */
   readonly redactor: Redactor;
   /** A line of progress, as it happens. */
@@ -123,7 +124,7 @@ export async function rehearseUpgrade(o: RehearsalInputs): Promise<RehearsalResu
         '--helm', o.helm, '--kubectl', o.kubectl, '--ca-file', sim.info.caFile, '--output', 'json',
         // Nothing real changes here: the questions the real upgrade asks are answered for the rehearsal only.
         '--yes', '--backup-confirmed', '--accept-unverified-versions',
-        ...(o.upgradeData ? ['--upgrade-data', o.upgradeData] : []),
+        ...o.targetArgs,
       ];
       const child = await runUpgradeThere(args, env, (e) => {
         if (e.type === 'step-done') {

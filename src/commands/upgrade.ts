@@ -32,7 +32,8 @@ import { enrollmentEntries, keptEnrollment } from '../steps/enroll-workspace.js'
 import { installKinds } from '../steps/index.js';
 import { shellLine } from '../tools/argv.js';
 import type { HelmReleaseRecord } from '../tools/cluster.js';
-import { loadAnswersFile } from './answers-file.js';
+import { checkAnswersText, loadAnswersFile, loadedFromAnswers, type LoadedAnswers } from './answers-file.js';
+import { retarget } from './upgrade-targets.js';
 import { ANSWERS_COPY } from './answers-copy.js';
 import { openRun, type RunOptions } from './open-run.js';
 import type { Output } from './output.js';
@@ -53,6 +54,32 @@ export interface UpgradeOptions extends RunOptions {
   readonly rehearse?: boolean;
   /** A file of compatibility pairs and required stops newer than the installer's own. */
   readonly upgradeData?: string;
+  /** Targets outside the answers (see upgrade-targets.ts). */
+  readonly controlPlaneVersion?: string;
+  readonly workspaceVersion?: string;
+  readonly bundle?: string;
+}
+
+/** The flags that choose targets, as given (for the resume line and the rehearsal). */
+function targetArgs(o: UpgradeOptions): string[] {
+  return [
+    ...(o.controlPlaneVersion ? ['--control-plane-version', o.controlPlaneVersion] : []),
+    ...(o.workspaceVersion ? ['--workspace-version', o.workspaceVersion] : []),
+    ...(o.bundle ? ['--bundle', resolve(o.bundle)] : []),
+    ...(o.upgradeData ? ['--upgrade-data', resolve(o.upgradeData)] : []),
+  ];
+}
+
+/** The answers, with the targets the flags or a bundle give written into a copy of their text. */
+function loadWithTargets(options: UpgradeOptions, say: (line: string) => void): { loaded: LoadedAnswers; upgradeData: string | undefined } {
+  const loaded = loadAnswersFile(options.answers);
+  if (!options.controlPlaneVersion && !options.workspaceVersion && !options.bundle) return { loaded, upgradeData: options.upgradeData };
+  const r = retarget(loaded.text, loaded.answers, loaded.resolvePath, options);
+  const checked = checkAnswersText(r.text, loaded.file);
+  if (!checked.ok) throw new UserError(`the answers with those targets have problems:\n${formatProblems(checked.problems)}`, ['nothing was changed']);
+  for (const note of r.notes) say(`target: ${note}`);
+  say(`(${options.answers} is not changed; the install directory's ${ANSWERS_COPY} records these targets: copy it over your answers file once the upgrade is done)`);
+  return { loaded: loadedFromAnswers(checked.answers, loaded.file, r.text), upgradeData: options.upgradeData ?? r.upgradeData };
 }
 
 /** The built-in release data, with the operator's file over it. */
@@ -103,13 +130,18 @@ export function upgradeCommandFor(options: UpgradeOptions): string {
     'upgrade', '--answers', options.answers, '--dir', options.dir,
     ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...(options.context ? ['--context', options.context] : []),
     ...(options.helm ? ['--helm', options.helm] : []), ...(options.kubectl ? ['--kubectl', options.kubectl] : []),
-    '--yes', ...(options.dumpDatabases ? ['--dump-databases'] : ['--backup-confirmed']), ...(options.acceptUnverifiedVersions ? ['--accept-unverified-versions'] : []), ...(options.upgradeData ? ['--upgrade-data', options.upgradeData] : []),
+    '--yes', ...(options.dumpDatabases ? ['--dump-databases'] : ['--backup-confirmed']), ...(options.acceptUnverifiedVersions ? ['--accept-unverified-versions'] : []), ...targetArgs(options),
   ]);
 }
 
 export async function upgradeCommand(options: UpgradeOptions, out: Output): Promise<number> {
-  const loaded = loadAnswersFile(options.answers);
-  const data = loadUpgradeData(options.upgradeData);
+  // With --output json, stdout carries only the NDJSON events: what is said goes to stderr.
+  const show = (line: string): void => {
+    if (options.output === 'json') process.stderr.write(`${line}\n`);
+    else out.info(line);
+  };
+  const { loaded, upgradeData } = loadWithTargets(options, show);
+  const data = loadUpgradeData(upgradeData);
   const components = componentsOf(loaded.answers);
   const live = new Map<string, HelmReleaseRecord>();
   const kept = new Map<string, readonly string[]>();
@@ -160,10 +192,6 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
   });
   try {
     const { dir, redactor, target, identity } = run;
-    const show = (line: string): void => {
-      if (options.output === 'json') process.stderr.write(`${line}\n`);
-      else out.info(line);
-    };
 
     // What must never change: a secret given in the answers that differs from the one the release runs with.
     const never = new Set(['encryptionKey', 'jwtSecretKey']);
@@ -248,7 +276,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
           return record ? [{ release: c.release, namespace: c.namespace, record }] : [];
         }),
         hostnames: [...(answers.controlPlane ? [answers.controlPlane.hostname] : []), ...answers.workspaces.map((w) => w.hostname)],
-        answers: resolve(options.answers), dir, helm: run.tools.helm, kubectl: run.tools.kubectl, upgradeData: options.upgradeData && resolve(options.upgradeData), redactor, say: show,
+        answers: resolve(options.answers), targetArgs: targetArgs({ ...options, upgradeData }), dir, helm: run.tools.helm, kubectl: run.tools.kubectl, redactor, say: show,
       });
       if (rehearsal.outcome !== 'done' && rehearsal.outcome !== 'up-to-date') {
         const f = rehearsal.failure;

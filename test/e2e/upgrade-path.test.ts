@@ -97,3 +97,37 @@ describe.each(HELMS)('upgrade paths with $label', ({ label, helm }) => {
     expect(finished(again)?.outcome).toBe('up-to-date');
   });
 });
+
+test('--bundle DIR: the newest charts in an offline bundle are the targets, its upgrade-data.yaml names the stop, the install directory records the targets', async () => {
+  const helm = HELMS[0]?.helm ?? '';
+  const scratch = new Scratch('upgrade-bundle');
+  const sim = await startSim(scratch, 'cluster');
+  try {
+    const env = scratch.env();
+    const dir = scratch.path('install');
+    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const bundle = scratch.path('bundle');
+    mkdirSync(join(bundle, 'charts'), { recursive: true });
+    for (const chart of ['zenml-pro-0.13.0.tgz', 'zenml-pro-0.14.0.tgz', 'zenml-0.93.1.tgz', 'zenml-0.93.2.tgz']) copyFileSync(join(CHARTS, chart), join(bundle, 'charts', chart));
+    copyFileSync(PATH_DATA, join(bundle, 'upgrade-data.yaml'));
+    // The answers the deployment was installed from, unchanged: the bundle alone says where to go.
+    const answers = scratch.path('answers.yaml');
+    writeFileSync(answers, readFileSync(join(REPO_ROOT, 'examples', 'sim.yaml'), 'utf8').replaceAll('../.tools/charts/', `${CHARTS}/`).replaceAll('./secrets/', `${join(REPO_ROOT, 'examples', 'secrets')}/`), { mode: 0o600 });
+    const before = readFileSync(answers, 'utf8');
+    const done = await runInstall(['upgrade', '--answers', answers, '--bundle', bundle, '--kubeconfig', sim.info.kubeconfig, '--dir', dir, '--helm', helm, '--kubectl', KUBECTL, '--output', 'json', '--yes', '--backup-confirmed'], env);
+    expect(done.stderr).toContain(`target: control plane → 0.14.0 (${join(bundle, 'charts', 'zenml-pro-0.14.0.tgz')})`);
+    expect(done.stderr).toContain('0.93.0 → 0.93.1 (required stop');
+    expect(done.exitCode, done.stderr).toBe(0);
+    expect(helmReleases(sim).filter((r) => r.namespace === 'zenml-workspace-ml').map((r) => r.chartVersion)).toEqual(['0.93.0', '0.93.1', '0.93.2']);
+    expect(helmReleases(sim).filter((r) => r.namespace === 'zenml-pro').map((r) => r.chartVersion)).toEqual(['0.13.0', '0.14.0']);
+    expect(readFileSync(answers, 'utf8')).toBe(before);
+    const copy = readFileSync(join(dir, 'answers.yaml'), 'utf8');
+    expect(copy).toMatch(/version: 0\.14\.0/);
+    expect(copy).toContain(join(bundle, 'charts', 'zenml-0.93.2.tgz'));
+  } finally {
+    await waitForNoTools(sim.info.kubeconfig, 10_000);
+    await sim.close();
+    scratch.cleanup();
+  }
+});
