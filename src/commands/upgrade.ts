@@ -323,7 +323,12 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     setMaxListeners(100, abort.signal);
     const stopListening = onInterrupt(abort, (message) => output.emit({ type: 'notice', at: now(), message }));
     const viewDrawn = await output.startView();
-    output.emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed: run.existing !== undefined });
+    // Resumed when this upgrade's own steps were left unfinished; an install's finished journal is no resumption.
+    const resumed = plan.steps.some((s) => {
+      const state = run.existing?.steps[s.id]?.state;
+      return state !== undefined && state !== 'done';
+    });
+    output.emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed, command: 'upgrade' });
     const result = await runPlan({
       plan,
       kinds: { ...installKinds({ loaded, plan, dir, answersCopy: join(dir, ANSWERS_COPY) }), backup: backupKind(dir), 'dump-database': dumpDatabaseKind(dir) },

@@ -8,7 +8,7 @@ import type { FailedCommand } from '../tools/external-error.js';
 export type { FailedCommand } from '../tools/external-error.js';
 
 export type EngineEvent =
-  | { readonly type: 'run-started'; readonly at: string; readonly context: string; readonly server: string; readonly namespaces: readonly string[]; readonly steps: number; readonly resumed: boolean }
+  | { readonly type: 'run-started'; readonly at: string; readonly context: string; readonly server: string; readonly namespaces: readonly string[]; readonly steps: number; readonly resumed: boolean; readonly command?: 'upgrade' }
   | { readonly type: 'step-started'; readonly at: string; readonly stepId: string; readonly title: string; readonly deadline?: string }
   | { readonly type: 'step-skipped'; readonly at: string; readonly stepId: string; readonly title: string; readonly reason: string }
   | { readonly type: 'step-done'; readonly at: string; readonly stepId: string; readonly title: string; readonly durationMs: number }

@@ -13,6 +13,7 @@ import { Controllers } from './controllers/index.js';
 import { setIngressAddress, type IngressAddress } from './controllers/network.js';
 import { Faults, type FaultSpec } from './faults.js';
 import { kubeconfigYaml, writeKubeconfigFile } from './kubeconfig.js';
+import { LogStreams } from './log-follow.js';
 import { mustFindKind } from './registry.js';
 import { RequestLog } from './request-log.js';
 import { ResourceApi } from './resources.js';
@@ -83,6 +84,8 @@ export interface KubeApi {
   readonly errors: readonly unknown[];
   /** Number of open watch streams. */
   readonly openWatches: number;
+  /** Number of open `pods/log?follow=true` answers. */
+  readonly openLogStreams: number;
   close(): Promise<void>;
 }
 
@@ -100,6 +103,7 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
   const admission = new Admission(store);
   const controllers = new Controllers(store, faults, timings, nodes);
   const watches = new Watches(store);
+  const logStreams = new LogStreams();
   const errors = controllers.errors;
   seedCluster(store, admission, {
     nodes, kubeletVersion: version.gitVersion, ingressClasses: options.ingressClasses ?? ['nginx'], storageClasses: options.storageClasses ?? ['standard'],
@@ -110,7 +114,7 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
   let serverAddress = '127.0.0.1:0';
   let serviceProxy: ServiceProxyHandler | undefined;
   const server = new SimServer({
-    cert: certs.cert, key: certs.key, token, faults, log: requestLog, watches,
+    cert: certs.cert, key: certs.key, token, faults, log: requestLog, watches, logStreams,
     route: (req) => route(req, { resources, store, faults, version, serverAddress, serviceProxy }),
     onError: (error) => errors.push(error),
   });
@@ -129,6 +133,9 @@ export async function startKubeApi(options: KubeApiOptions = {}): Promise<KubeAp
     url, port, caCert: certs.caCert, token, store, faults, requestLog, errors,
     get openWatches() {
       return watches.count;
+    },
+    get openLogStreams() {
+      return logStreams.count;
     },
     kubeconfig,
     writeKubeconfig: (path, name) => writeKubeconfigFile(path, kubeconfig(name)),

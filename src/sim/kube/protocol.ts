@@ -1,5 +1,6 @@
 // The request and reply shapes shared by the router, the resource handlers and
 // the HTTP server, so that only server.ts deals with node:http2.
+import type { LogFeed } from './log-follow.js';
 import type { WatchSpec } from './watch.js';
 
 export interface ApiRequest {
@@ -14,7 +15,9 @@ export interface ApiRequest {
 export type Reply =
   | { kind: 'json'; status: number; body: unknown; contentType?: string; headers?: Record<string, string> }
   | { kind: 'text'; status: number; body: string }
-  | { kind: 'watch'; spec: WatchSpec };
+  | { kind: 'watch'; spec: WatchSpec }
+  /** `pods/log?follow=true`: text/plain that stays open while the container runs. */
+  | { kind: 'log-follow'; feed: LogFeed };
 
 export function json(status: number, body: unknown, contentType?: string): Reply {
   return { kind: 'json', status, body, ...(contentType ? { contentType } : {}) };

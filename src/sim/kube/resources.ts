@@ -1,6 +1,6 @@
 // The REST verbs on resources: get, list, watch, create, update, patch (four
-// kinds), delete, deletecollection, the status subresource and pods/log, with
-// the error Statuses a real API server answers.
+// kinds), delete, deletecollection, the status subresource and pods/log (also
+// followed, see log-follow.ts), with the error Statuses a real API server answers.
 import { parse as parseYaml } from 'yaml';
 import type { Admission } from './admission.js';
 import { randomSuffix } from './controllers/context.js';
@@ -360,11 +360,17 @@ export class ResourceApi {
   private logs(target: Target, req: ApiRequest): Reply {
     const pod = this.live(target) as Pod;
     const container = req.query.get('container') ?? undefined;
-    let text = this.deps.kubelet.logs(pod, container, req.query.get('previous') === 'true');
+    const previous = req.query.get('previous') === 'true';
+    let text = this.deps.kubelet.logs(pod, container, previous);
     const tail = req.query.get('tailLines');
     if (tail !== null && Number(tail) >= 0) {
       const lines = text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
       text = lines.slice(Math.max(0, lines.length - Number(tail))).map((l) => `${l}\n`).join('');
+    }
+    const follow = req.query.get('follow');
+    if ((follow === 'true' || follow === '1') && !previous) {
+      const subscribe = this.deps.kubelet.follow(pod, container);
+      return { kind: 'log-follow', feed: { text, ...(subscribe ? { subscribe } : {}) } };
     }
     return { kind: 'text', status: 200, body: text };
   }

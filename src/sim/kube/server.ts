@@ -1,7 +1,7 @@
 // The HTTP side: TLS with HTTP/2 (watches hang over HTTP/1.1 in the real
 // clients) and HTTP/1.1 allowed, bearer-token auth, request-level faults
 // (errors, dropped connections, outages that refuse connections), the
-// request log, and replies as JSON, text or watch streams.
+// request log, and replies as JSON, text, watch streams or followed logs.
 import { timingSafeEqual } from 'node:crypto';
 import http2 from 'node:http2';
 import type { IncomingMessage } from 'node:http';
@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { handleAdmin } from './admin.js';
 import { ApiError, unauthorized } from './errors.js';
 import type { Faults, RequestFault } from './faults.js';
+import type { LogStreams } from './log-follow.js';
 import type { ApiRequest, Reply } from './protocol.js';
 import { isMutating, type RequestLog, type RequestLogEntry } from './request-log.js';
 import type { Watches } from './watch.js';
@@ -31,6 +32,7 @@ export interface ServerDeps {
   faults: Faults;
   log: RequestLog;
   watches: Watches;
+  logStreams: LogStreams;
   route: (req: ApiRequest) => Reply;
   onError: (error: unknown) => void;
 }
@@ -94,6 +96,7 @@ export class SimServer {
     this.closed = true;
     clearTimeout(this.outageTimer);
     this.deps.watches.closeAll();
+    this.deps.logStreams.closeAll();
     const done = new Promise<void>((resolve) => {
       if (!this.server.listening) resolve();
       else this.server.close(() => resolve());
@@ -110,6 +113,7 @@ export class SimServer {
     if (active && !this.offline) {
       this.offline = true;
       this.deps.watches.closeAll();
+      this.deps.logStreams.closeAll();
       this.server.close();
       for (const socket of this.sockets) socket.destroy();
     } else if (!active && this.offline) {
@@ -187,7 +191,7 @@ export class SimServer {
         reply = { kind: 'json', status: 500, body: internal.toStatus() };
       }
     }
-    entry.status = reply.kind === 'watch' ? 200 : reply.status;
+    entry.status = reply.kind === 'watch' || reply.kind === 'log-follow' ? 200 : reply.status;
     this.send(res, reply, req);
   }
 
@@ -199,6 +203,23 @@ export class SimServer {
         http1: req !== undefined && !('stream' in req),
         send: (event) => {
           if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
+        },
+        end: () => {
+          if (!res.writableEnded) res.end();
+        },
+        onClose: (handler) => {
+          res.on('close', handler);
+        },
+      });
+      return;
+    }
+    if (reply.kind === 'log-follow') {
+      // No content-length: chunked over HTTP/1.1, data frames over HTTP/2, open until the container ends.
+      res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-cache, private' });
+      if (req && !('stream' in req)) (res as unknown as { flushHeaders(): void }).flushHeaders();
+      this.deps.logStreams.start(reply.feed, {
+        write: (chunk) => {
+          if (!res.writableEnded) res.write(chunk);
         },
         end: () => {
           if (!res.writableEnded) res.end();

@@ -103,7 +103,7 @@ function updateStep(state: ProgressState, stepId: string, change: (step: Running
 export function progressReducer(state: ProgressState, event: EngineEvent): ProgressState {
   switch (event.type) {
     case 'run-started': {
-      const where = `Installing into ${event.context} (${event.server})`;
+      const where = `${event.command === 'upgrade' ? 'Upgrading in' : 'Installing into'} ${event.context} (${event.server})`;
       const detail = [`${event.steps} steps`, event.namespaces.length > 0 ? `namespaces ${event.namespaces.join(', ')}` : '', event.resumed ? 'resuming: finished steps are verified, not redone' : '']
         .filter(Boolean)
         .join(' · ');

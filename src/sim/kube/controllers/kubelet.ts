@@ -2,10 +2,13 @@
 // its images are "pulled", its containers "start" and become Ready, or fail the
 // way the faults say (ErrImagePull/ImagePullBackOff, CrashLoopBackOff,
 // Unschedulable, a Job pod that exits non-zero), with the Events a real
-// kubelet and scheduler write. Nothing is executed; logs are configured lines.
+// kubelet and scheduler write. Nothing is executed; logs are configured lines
+// (a fault's, or the pod's LOG_LINES_ANNOTATION printed one by one while a
+// container runs), and a followed log hears each line as it is printed.
 import { createHash } from 'node:crypto';
 import { ApiError, badRequest } from '../errors.js';
 import type { PodIdentity } from '../faults.js';
+import type { LogListener } from '../log-follow.js';
 import { findByKind, POD } from '../registry.js';
 import { nowIso, type Container, type ContainerState, type ContainerStatus, type KubeObject, type Pod, type PodStatus } from '../types.js';
 import { controllerOf, setCondition, type ControllerContext, type NodeInfo } from './context.js';
@@ -20,6 +23,8 @@ interface ContainerRun {
   crashes: number;
   logs: string[];
   previousLogs: string[];
+  /** Follows of the running instance; they end when it does. */
+  readonly followers: Set<LogListener>;
 }
 
 interface PodRun {
@@ -32,8 +37,17 @@ interface PodRun {
   startTime?: string;
   readonly init: ContainerRun[];
   readonly main: ContainerRun[];
+  /** What each main container prints while it runs (LOG_LINES_ANNOTATION). */
+  readonly script: readonly string[];
   unschedulable?: string;
 }
+
+/**
+ * Lines (one per line of the value) every main container of the pod prints
+ * while it runs, spread over a Job's run time: how a stand-in chart gives its
+ * pods plausible output, e.g. a migration job's.
+ */
+export const LOG_LINES_ANNOTATION = 'sim.zenml.io/log-lines';
 
 const MAX_BACKOFF_DOUBLINGS = 3;
 
@@ -68,7 +82,7 @@ export class Kubelet {
     if (this.runs.has(uid)) return;
     const restartPolicy = pod.spec.restartPolicy ?? 'Always';
     const container = (spec: Container, init: boolean): ContainerRun => ({
-      spec, init, pulled: false, pullFailures: 0, crashes: 0, logs: [], previousLogs: [],
+      spec, init, pulled: false, pullFailures: 0, crashes: 0, logs: [], previousLogs: [], followers: new Set(),
       status: {
         name: spec.name, image: spec.image ?? '', imageID: '', ready: false, started: false, restartCount: 0,
         state: waiting(init ? 'PodInitializing' : 'ContainerCreating'), lastState: {},
@@ -79,6 +93,7 @@ export class Kubelet {
       runsToCompletion: restartPolicy !== 'Always',
       init: (pod.spec.initContainers ?? []).map((c) => container(c, true)),
       main: pod.spec.containers.map((c) => container(c, false)),
+      script: (pod.metadata.annotations?.[LOG_LINES_ANNOTATION] ?? '').split('\n').filter((l) => l.trim() !== ''),
     };
     this.runs.set(uid, run);
     this.ctx.timers.after(uid, this.ctx.timings.scheduleMs, () => this.schedule(run));
@@ -87,11 +102,38 @@ export class Kubelet {
   stop(pod: KubeObject): void {
     const uid = pod.metadata.uid ?? '';
     this.ctx.timers.cancel(uid);
+    const run = this.runs.get(uid);
     this.runs.delete(uid);
+    // Deleting a pod kills its containers: their followed logs end.
+    for (const c of [...(run?.init ?? []), ...(run?.main ?? [])]) this.endFollowers(c);
   }
 
   /** The text `GET …/pods/{name}/log` answers, or the error a real API server gives. */
   logs(pod: Pod, containerName: string | undefined, previous: boolean): string {
+    const { run, c } = this.container(pod, containerName);
+    if (previous) {
+      if (c.status.restartCount === 0) throw badRequest(`previous terminated container "${c.spec.name}" in pod "${run.name}" not found`);
+      return c.previousLogs.map((line) => `${line}\n`).join('');
+    }
+    const waitingState = c.status.state.waiting;
+    if (waitingState && !c.status.lastState.terminated) {
+      const why = waitingState.reason === 'ImagePullBackOff' || waitingState.reason === 'ErrImagePull' ? 'trying and failing to pull image' : waitingState.reason;
+      throw new ApiError(400, 'BadRequest', `container "${c.spec.name}" in pod "${run.name}" is waiting to start: ${why}`);
+    }
+    return c.logs.map((line) => `${line}\n`).join('');
+  }
+
+  /** How to hear what the container prints from now on, while it runs; undefined when it is not running (a follow ends after the text). */
+  follow(pod: Pod, containerName: string | undefined): ((listener: LogListener) => () => void) | undefined {
+    const { c } = this.container(pod, containerName);
+    if (!c.status.state.running) return undefined;
+    return (listener) => {
+      c.followers.add(listener);
+      return () => c.followers.delete(listener);
+    };
+  }
+
+  private container(pod: Pod, containerName: string | undefined): { run: PodRun; c: ContainerRun } {
     const run = this.runs.get(pod.metadata.uid ?? '');
     if (!pod.spec.nodeName || !run) throw badRequest(`pod ${pod.metadata.name ?? ''} does not have a host assigned`);
     const all = [...run.init, ...run.main];
@@ -106,16 +148,19 @@ export class Kubelet {
       if (!c) throw badRequest(`container ${containerName} is not valid for pod ${run.name}`);
     }
     if (!c) throw badRequest(`pod ${run.name} has no containers`);
-    if (previous) {
-      if (c.status.restartCount === 0) throw badRequest(`previous terminated container "${c.spec.name}" in pod "${run.name}" not found`);
-      return c.previousLogs.map((line) => `${line}\n`).join('');
-    }
-    const waitingState = c.status.state.waiting;
-    if (waitingState && !c.status.lastState.terminated) {
-      const why = waitingState.reason === 'ImagePullBackOff' || waitingState.reason === 'ErrImagePull' ? 'trying and failing to pull image' : waitingState.reason;
-      throw new ApiError(400, 'BadRequest', `container "${c.spec.name}" in pod "${run.name}" is waiting to start: ${why}`);
-    }
-    return c.logs.map((line) => `${line}\n`).join('');
+    return { run, c };
+  }
+
+  /** The running instance prints `line`: its followers hear it as it is written. */
+  private print(c: ContainerRun, line: string): void {
+    c.logs.push(line);
+    for (const listener of c.followers) listener.line(line);
+  }
+
+  private endFollowers(c: ContainerRun): void {
+    const listeners = [...c.followers];
+    c.followers.clear();
+    for (const listener of listeners) listener.end();
   }
 
   private identity(run: PodRun): PodIdentity {
@@ -228,6 +273,8 @@ export class Kubelet {
       containerID: `containerd://${digest(`${run.uid}/${c.spec.name}/${c.status.restartCount}`)}`,
       started: true, ready: false, state: { running: { startedAt } },
     };
+    // A new instance (the previous one's follows ended when it exited).
+    this.endFollowers(c);
     c.logs = [`[simulated] container ${c.spec.name} started from image ${image}`];
     this.writeStatus(run);
 
@@ -240,13 +287,18 @@ export class Kubelet {
         () => this.exit(run, c, failure.exitCode ?? 1, startedAt));
       return;
     }
+    const script = c.init ? [] : run.script;
     if (c.init || run.runsToCompletion) {
-      this.ctx.timers.after(run.uid, this.ctx.timings.jobRunMs, () => {
-        c.logs.push(`[simulated] container ${c.spec.name} finished`);
+      // The script's lines come one by one while the job runs, as a real program's do.
+      const runMs = this.ctx.timings.jobRunMs;
+      script.forEach((line, i) => this.ctx.timers.after(run.uid, Math.floor((runMs * (i + 1)) / (script.length + 1)), () => this.print(c, line)));
+      this.ctx.timers.after(run.uid, runMs, () => {
+        this.print(c, `[simulated] container ${c.spec.name} finished`);
         this.exit(run, c, 0, startedAt);
       });
       return;
     }
+    for (const line of script) this.print(c, line);
     const slow = this.ctx.faults.podFault('slowReadiness', identity, image);
     this.ctx.timers.after(run.uid, this.ctx.timings.readyMs + (slow?.extraMs ?? 0), () => {
       c.status = { ...c.status, ready: true };
@@ -255,6 +307,8 @@ export class Kubelet {
   }
 
   private exit(run: PodRun, c: ContainerRun, exitCode: number, startedAt: string): void {
+    // Its followed logs end with the process, before its status says so.
+    this.endFollowers(c);
     const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: nowIso(), containerID: c.status.containerID };
     c.status = { ...c.status, ready: false, started: false, state: { terminated } };
     if (exitCode !== 0 && !run.runsToCompletion) {
