@@ -1,6 +1,6 @@
 // A release installed or upgraded with `helm upgrade --install --wait`. While
-// helm waits, the namespace is watched: readiness and warnings are reported
-// and a certain failure (image pull, crash loop, failed migration) stops helm
+// helm waits, the namespace is watched: readiness and warnings are reported,
+// the migration job's log is shown as it runs, and a certain failure (image pull, crash loop, failed migration) stops helm
 // early with a diagnosis. A release left pending by an interrupted run of this
 // install directory is recovered; one left by someone else is never touched.
 import { canonicalJson } from '../plan/install-plan.js';
@@ -12,6 +12,7 @@ import { Interrupted, sleep, StepFailure, type StepContext, type StepKind } from
 import type { HelmReleaseStatus } from '../tools/cluster.js';
 import { transientFailureReason, type ToolResult } from '../tools/exec.js';
 import { failedCommand } from '../tools/external-error.js';
+import { followMigrationLog } from './migration-log.js';
 import { watchForFailure } from './observe.js';
 
 type Action = ActionOf<'helm-release'>;
@@ -130,7 +131,14 @@ const migrationJobsOf = (spec: ReleaseSpec): Set<string> => new Set(spec.migrati
  */
 export async function helmWatched(spec: ReleaseSpec, ctx: StepContext): Promise<ToolResult> {
   const helmAbort = new AbortController();
-  const onRunAbort = (): void => helmAbort.abort();
+  // The migration job's log, shown as it runs. Its follows end with their containers, once helm has
+  // returned, or at once when the run is cancelled; not when a fatal diagnosis stops helm (the failed
+  // pod's last lines are still on their way).
+  const logStop = new AbortController();
+  const onRunAbort = (): void => {
+    logStop.abort();
+    helmAbort.abort();
+  };
   ctx.signal.addEventListener('abort', onRunAbort, { once: true });
   // Stop early only on failures this helm run causes or meets again.
   const watch = { namespace: spec.namespace, deployments: spec.deployments, migrationJobs: migrationJobsOf(spec), seenWarnings: new Set<string>(), since: new Date() };
@@ -139,20 +147,26 @@ export async function helmWatched(spec: ReleaseSpec, ctx: StepContext): Promise<
   // Stopped the moment helm returns, so the watch never delays the next step.
   const watchStop = new AbortController();
   helmAbort.signal.addEventListener('abort', () => watchStop.abort(), { once: true });
+  const migrationLog = spec.migrationJob ? followMigrationLog(ctx, spec.namespace, spec.migrationJob, logStop.signal, watch.since) : undefined;
   const watcher = watchForFailure(ctx, watch, watchStop.signal, (found) => {
     // With rollback on failure, a failed migration hook fails helm at once and helm puts the previous revision back: let it.
     if (helmDone || (spec.rollbackOnFailure && found.every((d) => d.kind === 'migration-failed'))) return;
     fatal = found;
     helmAbort.abort();
-  });
+  }, migrationLog?.look);
   let result;
   try {
     result = await ctx.cluster.helmUpgrade(spec, { ...ctx.hooks, signal: helmAbort.signal });
   } finally {
     helmDone = true;
     watchStop.abort();
+    logStop.abort();
     ctx.signal.removeEventListener('abort', onRunAbort);
-    await watcher;
+    try {
+      await watcher;
+    } finally {
+      await migrationLog?.done();
+    }
   }
   if (ctx.signal.aborted) throw new Interrupted();
   if (fatal.length > 0) {

@@ -22,8 +22,11 @@ export interface Watch {
  * last snapshot is judged again every `rejudgeMs` without a read, because some
  * diagnoses are about time (a pod unschedulable for longer than the grace).
  * A watch that cannot be kept is not the step's failure: the caller decides.
+ * `onSnapshot` sees every snapshot the watch delivers (not the re-judged ones).
  */
-export async function watchForFailure(ctx: StepContext, watch: Watch, signal: AbortSignal, onFatal: (fatal: Diagnosis[]) => void): Promise<void> {
+export async function watchForFailure(
+  ctx: StepContext, watch: Watch, signal: AbortSignal, onFatal: (fatal: Diagnosis[]) => void, onSnapshot?: (snap: NamespaceSnapshot) => void,
+): Promise<void> {
   let last: NamespaceSnapshot | undefined;
   let reported = false;
   const look = (snap: NamespaceSnapshot): void => {
@@ -37,7 +40,11 @@ export async function watchForFailure(ctx: StepContext, watch: Watch, signal: Ab
   };
   const timer = setInterval(() => last && look(last), Math.max(ctx.settings.watchIntervalMs, 1000));
   try {
-    await ctx.cluster.watchNamespace(watch.namespace, look, { ...ctx.hooks, onCommand: undefined, onLine: undefined, signal });
+    const seen = (snap: NamespaceSnapshot): void => {
+      onSnapshot?.(snap);
+      look(snap);
+    };
+    await ctx.cluster.watchNamespace(watch.namespace, seen, { ...ctx.hooks, onCommand: undefined, onLine: undefined, signal });
   } catch (error) {
     if (!(error instanceof ExternalError)) throw error;
   } finally {

@@ -261,6 +261,14 @@ export class Cluster {
     return this.api.watchNamespace(namespace, onChange, hooks.signal, (error) => hooks.onRetry?.(0, transientReasonId(error), 0));
   }
 
+  /**
+   * Follows a container's log: each line scrubbed, as it is printed, until the
+   * container ends or the signal aborts. A KubeApiError when it cannot be read.
+   */
+  followPodLog(namespace: string, pod: string, container: string, onLine: (line: string) => void, hooks: { signal: AbortSignal }): Promise<void> {
+    return this.api.followPodLog(namespace, pod, container, onLine, hooks.signal);
+  }
+
   /** Pods, jobs, deployments, events, secret names and log tails of a namespace, for diagnosis. */
   snapshot(namespace: string, hooks: CallHooks): Promise<NamespaceSnapshot> {
     return this.read(() => this.api.snapshot(namespace), hooks);

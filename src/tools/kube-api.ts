@@ -15,6 +15,7 @@ import { apiConfiguration, loadPinnedKubeConfig, type PinnedKubeConfig } from '.
 import { DEFAULT_READ_RETRY, KubeApiError, readThroughClient, type RetryPolicy } from './kube-errors.js';
 import type { NamespaceSnapshot, PodObject } from './kube-objects.js';
 import { plainObject, runNamespaceWatch, type NamespaceObjects, type ObjectKey, type WatchedKind } from './namespace-watch.js';
+import { followPodLog } from './pod-logs.js';
 
 export { KubeApiError, type RetryPolicy } from './kube-errors.js';
 
@@ -217,6 +218,15 @@ export class KubeApi {
       restartPolicy: { baseDelayMs: 500, maxDelayMs: 8000 },
       ...(onError ? { onError } : {}),
     });
+  }
+
+  /**
+   * Each line a container prints (scrubbed, long ones cut), as it prints it,
+   * until it ends or `signal` aborts. Rejects with a KubeApiError when the log
+   * cannot be read; never retried (lines already passed on would repeat).
+   */
+  followPodLog(namespace: string, pod: string, container: string, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+    return followPodLog(this.kc, { namespace, pod, container, onLine, signal, scrub: this.options.scrub });
   }
 
   /** Secret names only matter to an image pull diagnosis, log tails to crashes and failed jobs: read them only then, best effort. */

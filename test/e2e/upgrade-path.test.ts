@@ -6,9 +6,9 @@
 // examples/sim.yaml installed to what examples/sim-upgrade.yaml names.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Simulation } from '../../src/sim/simulation.js';
-import { HELMS, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, lastSeq, mutationsAfter, runInstall, startSim, waitForNoTools } from '../helpers/install-sim.js';
+import { HELMS, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, installedSim, lastSeq, mutationsAfter, runInstall, startSim, waitForNoTools } from '../helpers/install-sim.js';
 
 const CHARTS = join(REPO_ROOT, '.tools', 'charts');
 const PATH_DATA = join(REPO_ROOT, 'examples', 'sim-upgrade-data.yaml');
@@ -21,23 +21,14 @@ function upgradeAnswers(path: string, charts = CHARTS): string {
 }
 
 describe.each(HELMS)('upgrade paths with $label', ({ label, helm }) => {
-  const scratch = new Scratch(`upgrade-path-${label.replace(' ', '')}`);
+  let scratch: Scratch;
   let sim: Simulation;
   let env: Record<string, string>;
   let dir: string;
   const upgrade = (answers: string, extra: readonly string[]): string[] => ['upgrade', '--answers', answers, '--kubeconfig', sim.info.kubeconfig, '--dir', dir, '--helm', helm, '--kubectl', KUBECTL, '--output', 'json', '--yes', '--backup-confirmed', ...extra];
 
-  beforeAll(async () => {
-    sim = await startSim(scratch, 'cluster');
-    env = scratch.env();
-    dir = scratch.path('install');
-    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
-    expect(installed.exitCode, installed.stderr).toBe(0);
-  });
-  afterAll(async () => {
-    await waitForNoTools(sim.info.kubeconfig, 10_000);
-    await sim.close();
-    scratch.cleanup();
+  installedSim(`upgrade-path-${label.replace(' ', '')}`, helm, (s) => {
+    ({ scratch, sim, env, dir } = s);
   });
 
   test('a version skew the release data forbids is refused before any change, naming the way out', async () => {

@@ -4,28 +4,17 @@
 // the rehearsal finds it with the real cluster untouched, and its report says
 // where. Without the value the rehearsal passes and the real upgrade follows.
 // Real helm 4 and kubectl; the "real" cluster is a simulation too.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { liveSecrets } from '../../src/plan/carry-forward.js';
 import type { Simulation } from '../../src/sim/simulation.js';
-import { HELMS, KUBECTL, REPO_ROOT, Scratch, helmReleases, installArgs, lastSeq, mutationsAfter, releaseLines, runInstall, startSim, waitForNoTools } from '../helpers/install-sim.js';
+import { HELMS, KUBECTL, REPO_ROOT, helmReleases, installedSim, lastSeq, mutationsAfter, releaseLines, runInstall, runTool } from '../helpers/install-sim.js';
 
 const helm = HELMS[0]?.helm ?? '';
 const UPGRADE = join(REPO_ROOT, 'examples', 'sim-upgrade.yaml');
 
-function helmRun(args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(helm, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
-}
-
 describe('upgrade --rehearse', () => {
-  const scratch = new Scratch('upgrade-rehearse');
   let sim: Simulation;
   let env: Record<string, string>;
   let dir: string;
@@ -33,22 +22,18 @@ describe('upgrade --rehearse', () => {
   const upgrade = (): string[] => ['upgrade', '--answers', UPGRADE, '--kubeconfig', sim.info.kubeconfig, '--dir', dir, '--helm', helm, '--kubectl', KUBECTL, '--output', 'json', '--yes', '--backup-confirmed', '--rehearse'];
   const reports = (): string[] => readdirSync(join(dir, 'rehearsals')).filter((f) => f.endsWith('.md')).sort();
 
-  beforeAll(async () => {
-    sim = await startSim(scratch, 'cluster');
-    // The rehearsal's own files go under TMPDIR: this test's, to see that none are left.
-    tmp = scratch.path('tmp');
-    mkdirSync(tmp);
-    env = { ...scratch.env(), TMPDIR: tmp };
-    dir = scratch.path('install');
-    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
-    expect(installed.exitCode, installed.stderr).toBe(0);
-    const set = await helmRun(['upgrade', 'zenml', join(REPO_ROOT, '.tools', 'charts', 'zenml-0.93.0.tgz'), '--namespace', 'zenml-workspace-ml', '--reuse-values', '--set', 'server.standInRemoved=true', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig, '--wait'], env);
+  // The rehearsal's own files go under TMPDIR: this test's, to see that none are left.
+  installedSim('upgrade-rehearse', helm, async (s) => {
+    ({ sim, env, dir } = s);
+    tmp = env.TMPDIR ?? '';
+    const set = await runTool(helm, ['upgrade', 'zenml', join(REPO_ROOT, '.tools', 'charts', 'zenml-0.93.0.tgz'), '--namespace', 'zenml-workspace-ml', '--reuse-values', '--set', 'server.standInRemoved=true', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig, '--wait'], env);
     expect(set.status, set.stderr).toBe(0);
-  }, 180_000);
-  afterAll(async () => {
-    await waitForNoTools(sim.info.kubeconfig, 10_000);
-    await sim.close();
-    scratch.cleanup();
+  }, {
+    env: (scratch) => {
+      const dir = scratch.path('tmp');
+      mkdirSync(dir);
+      return { ...scratch.env(), TMPDIR: dir };
+    },
   });
 
   test('a change that would fail half-way is found in the simulation, the real cluster untouched', async () => {
@@ -79,7 +64,7 @@ describe('upgrade --rehearse', () => {
   });
 
   test('without that value the rehearsal passes and the real upgrade follows', async () => {
-    const reset = await helmRun(['rollback', 'zenml', '1', '--namespace', 'zenml-workspace-ml', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig, '--wait'], env);
+    const reset = await runTool(helm, ['rollback', 'zenml', '1', '--namespace', 'zenml-workspace-ml', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig, '--wait'], env);
     expect(reset.status, reset.stderr).toBe(0);
     const done = await runInstall(upgrade(), env);
     expect(done.exitCode, done.stderr).toBe(0);

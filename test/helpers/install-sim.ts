@@ -15,6 +15,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { RESOURCE_TYPES } from '../../src/sim/kube/registry.js';
 import type { KubeObject, SimTimings } from '../../src/sim/kube/index.js';
 import { startSimulation, type Simulation, type SimulationOptions } from '../../src/sim/simulation.js';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(REPO_ROOT, 'bin', 'zenml-pro-installer.js');
@@ -421,4 +422,47 @@ export function writeAnswersCopy(path: string, options: { edit?: (text: string) 
   text = text.replaceAll('./secrets/', `${join(examples, 'secrets')}/`);
   writeFileSync(path, options.edit ? options.edit(text) : text, { mode: 0o600 });
   return path;
+}
+
+export interface InstalledSim {
+  readonly scratch: Scratch;
+  readonly sim: Simulation;
+  readonly env: Record<string, string>;
+  /** The install directory examples/sim.yaml was installed with. */
+  readonly dir: string;
+}
+
+/**
+ * For the describe block it is called in: a simulated cluster with
+ * examples/sim.yaml installed by `helm`, started before the block's tests and
+ * closed after them. `ready` hands the pieces over once installed.
+ */
+export function installedSim(name: string, helm: string, ready: (s: InstalledSim) => void | Promise<void>, o: { env?: (scratch: Scratch) => Record<string, string> } = {}): void {
+  const scratch = new Scratch(name);
+  let sim: Simulation | undefined;
+  beforeAll(async () => {
+    sim = await startSim(scratch, 'cluster');
+    const env = o.env ? o.env(scratch) : scratch.env();
+    const dir = scratch.path('install');
+    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    await ready({ scratch, sim, env, dir });
+  }, 240_000);
+  afterAll(async () => {
+    if (sim) {
+      await waitForNoTools(sim.info.kubeconfig, 10_000);
+      await sim.close();
+    }
+    scratch.cleanup();
+  });
+}
+
+/** A tool run as the operator would, without blocking this process (the simulation answers from it). */
+export function runTool(file: string, args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
 }

@@ -138,18 +138,32 @@ function postgresIds(): { uid?: number; gid?: number } {
 const sqlString = (value: string, backslashEscapes: boolean): string =>
   `'${(backslashEscapes ? value.replaceAll('\\', '\\\\') : value).replaceAll("'", "''")}'`;
 
+/** Starts a server in a fresh temp dir; its stop (or a failed start) stops the server and removes the dir. */
+async function inServerDir(prefix: string, start: (root: string, started: (child: ChildProcess) => void) => Promise<Omit<RealDatabase, 'stop'>>): Promise<RealDatabase> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  let child: ChildProcess | undefined;
+  const stop = async (): Promise<void> => {
+    if (child) await stopServer(child);
+    await rm(root, { recursive: true, force: true });
+  };
+  try {
+    return { ...(await start(root, (c) => (child = c))), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
 export async function startMariaDb(): Promise<RealDatabase> {
   const sbin = ['/usr/sbin', '/usr/bin', '/usr/libexec', '/usr/local/mysql/bin'];
   const mariadbd = findBinary(['mariadbd', 'mysqld'], sbin);
   const installDb = findBinary(['mariadb-install-db', 'mysql_install_db'], ['/usr/bin', '/usr/scripts', ...sbin]);
   const client = findBinary(['mariadb', 'mysql'], ['/usr/bin']);
-  const root = await mkdtemp(join(tmpdir(), 'zpi-mariadb-'));
-  const dataDir = join(root, 'data');
-  const socket = join(root, 'mysqld.sock');
-  const tmp = join(root, 'tmp');
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
-  let child: ChildProcess | undefined;
-  try {
+  return inServerDir('zpi-mariadb-', async (root, started) => {
+    const dataDir = join(root, 'data');
+    const socket = join(root, 'mysqld.sock');
+    const tmp = join(root, 'tmp');
     // Its own tmpdir: a starting server deletes the temporary tables it finds there, other servers' too.
     await mkdir(tmp);
     // normal: a root account without password, reachable over the socket in root's temp dir only.
@@ -175,7 +189,7 @@ export async function startMariaDb(): Promise<RealDatabase> {
         {},
       ),
     );
-    child = server.child;
+    started(server.child);
     const sql = async (statements: string, database?: string): Promise<string> => {
       const result = await execa(client, ['--no-defaults', `--socket=${socket}`, '--user=root', '--batch', '--skip-column-names', ...(database ? [database] : [])], { input: statements });
       return result.stdout;
@@ -187,32 +201,21 @@ export async function startMariaDb(): Promise<RealDatabase> {
       CREATE TABLE ${SEED.database}.${SEED.table} (id INT PRIMARY KEY, name VARCHAR(64) NOT NULL);
       INSERT INTO ${SEED.database}.${SEED.table} VALUES ${SEED.names.map((n, i) => `(${i + 1}, '${n}')`).join(', ')};
     `);
-    const running = child;
     return {
       type: 'mysql',
       port,
       target: { type: 'mysql', host: '127.0.0.1', port, name: SEED.database, username: SEED.user, password: SEED_PASSWORD },
       clientDir: client.replace(/\/[^/]+$/, ''),
       sql,
-      stop: async () => {
-        await stopServer(running);
-        await rm(root, { recursive: true, force: true });
-      },
     };
-  } catch (error) {
-    if (child) await stopServer(child);
-    await rm(root, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }
 
 export async function startPostgres(): Promise<RealDatabase> {
   const bin = postgresBinDir();
   const ids = postgresIds();
-  const root = await mkdtemp(join(tmpdir(), 'zpi-postgres-'));
-  const dataDir = join(root, 'data');
-  let child: ChildProcess | undefined;
-  try {
+  return inServerDir('zpi-postgres-', async (root, started) => {
+    const dataDir = join(root, 'data');
     if (ids.uid !== undefined && ids.gid !== undefined) await chown(root, ids.uid, ids.gid);
     // Trust on the socket (the test's own superuser), passwords over TCP: a wrong one must be refused.
     await execa(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-locale', '-E', 'UTF8', '--no-sync'], { ...ids, cwd: root });
@@ -224,7 +227,7 @@ export async function startPostgres(): Promise<RealDatabase> {
         ids,
       ),
     );
-    child = server.child;
+    started(server.child);
     const sql = async (statements: string, database = 'postgres'): Promise<string> => {
       const result = await execa(join(bin, 'psql'), ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', root, '-p', String(port), '-U', 'postgres', '-d', database], { input: statements });
       return result.stdout;
@@ -239,21 +242,12 @@ export async function startPostgres(): Promise<RealDatabase> {
        INSERT INTO ${SEED.table} VALUES ${SEED.names.map((n, i) => `(${i + 1}, '${n}')`).join(', ')};`,
       SEED.database,
     );
-    const running = child;
     return {
       type: 'postgres',
       port,
       target: { type: 'postgres', host: '127.0.0.1', port, name: SEED.database, username: SEED.user, password: SEED_PASSWORD },
       clientDir: bin,
       sql,
-      stop: async () => {
-        await stopServer(running);
-        await rm(root, { recursive: true, force: true });
-      },
     };
-  } catch (error) {
-    if (child) await stopServer(child);
-    await rm(root, { recursive: true, force: true });
-    throw error;
-  }
+  });
 }

@@ -11,7 +11,7 @@ import { HELMS, HelmRunner, PACKAGE_SCRIPT, REPO_ROOT, chartPath, packageCharts 
 
 const EXPECTED = [
   ['zenml-pro', '0.12.0'], ['zenml-pro', '0.13.0'], ['zenml-pro', '0.14.0'],
-  ['zenml', '0.82.0'], ['zenml', '0.92.0'], ['zenml', '0.93.0'], ['zenml', '0.93.2'],
+  ['zenml', '0.82.0'], ['zenml', '0.92.0'], ['zenml', '0.93.0'], ['zenml', '0.93.1'], ['zenml', '0.93.2'],
 ] as const;
 
 function runScript(script: string): { status: number | null; stdout: string; stderr: string } {
@@ -77,7 +77,7 @@ describe('package-charts.mjs on a copy of the sources', () => {
     expect(run.stderr).toContain(join(work, '.tools', 'bin', 'helm'));
   });
 
-  it('makes all seven packages, skips them when up to date and rebuilds only what a changed source feeds', () => {
+  it('makes all eight packages, skips them when up to date and rebuilds only what a changed source feeds', () => {
     symlinkSync(HELMS[0].bin, join(work, '.tools', 'bin', 'helm'));
     const first = runScript(script);
     expect(first.status).toBe(0);

@@ -41,23 +41,23 @@ export class LogStreams {
       return;
     }
     let finished = false;
-    let unsubscribe: (() => void) | undefined;
+    const subscription: { cancel?: () => void } = {};
     const finish = (): void => {
       if (finished) return;
       finished = true;
-      unsubscribe?.();
+      subscription.cancel?.();
       this.open.delete(finish);
       sink.end();
     };
     this.open.add(finish);
     sink.onClose(finish);
-    unsubscribe = feed.subscribe({
+    subscription.cancel = feed.subscribe({
       line: (text) => {
         if (!finished) sink.write(`${text}\n`);
       },
       end: finish,
     });
-    if (finished) unsubscribe();
+    if (finished) subscription.cancel();
   }
 
   closeAll(): void {

@@ -112,8 +112,8 @@ export class SimServer {
     const { active, nextChangeInMs } = this.deps.faults.outage();
     if (active && !this.offline) {
       this.offline = true;
+      // Followed logs are cut with their connections, not ended: an end says the container ended.
       this.deps.watches.closeAll();
-      this.deps.logStreams.closeAll();
       this.server.close();
       for (const socket of this.sockets) socket.destroy();
     } else if (!active && this.offline) {
