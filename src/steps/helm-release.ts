@@ -3,6 +3,7 @@
 // the migration job's log is shown as it runs, and a certain failure (image pull, crash loop, failed migration) stops helm
 // early with a diagnosis. A release left pending by an interrupted run of this
 // install directory is recovered; one left by someone else is never touched.
+import semver from 'semver';
 import { canonicalJson } from '../plan/install-plan.js';
 import type { ActionOf, ReleaseSpec } from '../plan/steps.js';
 import { diagnose, type Diagnosis } from '../engine/diagnose.js';
@@ -16,6 +17,25 @@ import { followMigrationLog } from './migration-log.js';
 import { watchForFailure } from './observe.js';
 
 type Action = ActionOf<'helm-release'>;
+
+/**
+ * Answers older than what runs (a stale answers file after an upgrade) would
+ * make helm downgrade the release, and a migrated database does not run
+ * backwards: refused, with where the current versions are recorded.
+ */
+function refuseDowngrade(spec: ReleaseSpec, status: HelmReleaseStatus | undefined): void {
+  const running = status?.chartVersion;
+  if (!running || semver.valid(running) === null || semver.valid(spec.version) === null || !semver.lt(spec.version, running)) return;
+  throw new StepFailure(
+    `release ${spec.release} in ${spec.namespace} runs chart ${running}, and the answers name ${spec.version}: that would be a downgrade, and database migrations do not run backwards`,
+    [
+      `set the version to ${running} or newer in the answers (after an upgrade, the install directory's answers.yaml records what it applied)`,
+      'to go back on purpose, use `zenml-pro-installer rollback` and restore the database from its backup',
+    ],
+    [],
+    true,
+  );
+}
 
 /** A new kind per run: the release status a probe read is kept for the same step's recovery check. */
 export function helmRelease(): StepKind<Action> {
@@ -80,6 +100,7 @@ export function helmRelease(): StepKind<Action> {
 
   const run = async (action: Action, ctx: StepContext): Promise<Record<string, string>> => {
     const { spec } = action;
+    refuseDowngrade(spec, probedStatus.has(ctx.step.id) ? probedStatus.get(ctx.step.id) : await ctx.cluster.helmStatus(spec.release, spec.namespace, ctx.hooks));
     if (await recoverPending(spec, ctx)) {
       // An interrupted run's helm may have deployed exactly these values:
       // upgrading again would only add an identical revision (kill -9 and

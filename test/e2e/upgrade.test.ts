@@ -133,6 +133,12 @@ describe.each(HELMS)('upgrade with $label', ({ label, helm }) => {
     const again = await runInstall(upgradeArgs({ kubeconfig: sim.info.kubeconfig, dir, helm, extra: ['--yes', '--backup-confirmed'] }), env);
     expect(again.exitCode).toBe(0);
     expect(finished(again)?.outcome).toBe('up-to-date');
+    // The answers the deployment was installed from are stale now: install refuses to downgrade with them.
+    const mark = lastSeq(sim);
+    const stale = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
+    expect(stale.exitCode).toBe(3);
+    expect(eventsOf(stale.events, 'step-failed')[0]?.message).toContain('release zenml-pro in zenml-pro runs chart 0.14.0, and the answers name 0.13.0: that would be a downgrade');
+    expect(mutationsAfter(sim, mark).filter((m) => m.path.includes('/secrets'))).toEqual([]);
   });
 
   test('a deployment installed with plain helm (no install directory) is discovered and upgraded, keeping its keys', async () => {
