@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Simulation } from '../../src/sim/simulation.js';
-import { HELMS, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, installedSim, lastSeq, mutationsAfter, runInstall, startSim, waitForNoTools } from '../helpers/install-sim.js';
+import { HELMS, KUBECTL, REPO_ROOT, type Scratch, eventsOf, finished, helmReleases, installedSim, lastSeq, mutationsAfter, runInstall } from '../helpers/install-sim.js';
 
 const CHARTS = join(REPO_ROOT, '.tools', 'charts');
 const PATH_DATA = join(REPO_ROOT, 'examples', 'sim-upgrade-data.yaml');
@@ -89,15 +89,17 @@ describe.each(HELMS)('upgrade paths with $label', ({ label, helm }) => {
   });
 });
 
-test('--bundle DIR: the newest charts in an offline bundle are the targets, its upgrade-data.yaml names the stop, the install directory records the targets', async () => {
+describe('--bundle DIR', () => {
   const helm = HELMS[0]?.helm ?? '';
-  const scratch = new Scratch('upgrade-bundle');
-  const sim = await startSim(scratch, 'cluster');
-  try {
-    const env = scratch.env();
-    const dir = scratch.path('install');
-    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
-    expect(installed.exitCode, installed.stderr).toBe(0);
+  let scratch: Scratch;
+  let sim: Simulation;
+  let env: Record<string, string>;
+  let dir: string;
+  installedSim('upgrade-bundle', helm, (s) => {
+    ({ scratch, sim, env, dir } = s);
+  });
+
+  test('the newest charts in an offline bundle are the targets, its upgrade-data.yaml names the stop, the install directory records the targets', async () => {
     const bundle = scratch.path('bundle');
     mkdirSync(join(bundle, 'charts'), { recursive: true });
     for (const chart of ['zenml-pro-0.13.0.tgz', 'zenml-pro-0.14.0.tgz', 'zenml-0.93.1.tgz', 'zenml-0.93.2.tgz']) copyFileSync(join(CHARTS, chart), join(bundle, 'charts', chart));
@@ -116,9 +118,5 @@ test('--bundle DIR: the newest charts in an offline bundle are the targets, its 
     const copy = readFileSync(join(dir, 'answers.yaml'), 'utf8');
     expect(copy).toMatch(/version: 0\.14\.0/);
     expect(copy).toContain(join(bundle, 'charts', 'zenml-0.93.2.tgz'));
-  } finally {
-    await waitForNoTools(sim.info.kubeconfig, 10_000);
-    await sim.close();
-    scratch.cleanup();
-  }
+  });
 });
