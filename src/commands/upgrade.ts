@@ -17,13 +17,12 @@ import { GeneratedSecretsStore } from '../engine/generated-secrets.js';
 import { runFinishedEvent, runPlan } from '../engine/runner.js';
 import { exitCodeFor } from '../engine/states.js';
 import { ExitCode, UserError } from '../errors.js';
-import { liveSecrets, mergeHandSet } from '../plan/carry-forward.js';
+import { liveSecrets, mergeHandSet, secretRefusals } from '../plan/carry-forward.js';
 import { canonicalJson } from '../plan/install-plan.js';
 import { checkUpgrade, type Running, type Target } from '../plan/upgrade-checks.js';
-import { componentsOf, dumpCommand } from '../plan/upgrade-components.js';
+import { componentsOf } from '../plan/upgrade-components.js';
 import { buildUpgradePlan, type UpgradeHop } from '../plan/upgrade-plan.js';
-import { previewLines, type UpgradePreview } from '../plan/upgrade-preview.js';
-import { valuesDiff } from '../plan/values-diff.js';
+import { buildPreview, previewLines, type UpgradePreview } from '../plan/upgrade-preview.js';
 import type { RenderedRelease } from '../render/render.js';
 import { backupKind } from '../steps/backup.js';
 import { dumpDatabaseKind } from '../steps/dump-database.js';
@@ -193,26 +192,21 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
   try {
     const { dir, redactor, target, identity } = run;
 
-    // What must never change: a secret given in the answers that differs from the one the release runs with.
-    const never = new Set(['encryptionKey', 'jwtSecretKey']);
-    const changed: string[] = [];
-    for (const c of components) {
-      const record = live.get(c.id);
-      if (!record || !c.workspace) continue;
-      for (const [slot, value] of liveSecrets({ workspace: c.workspace }, record.values)) {
-        const mine = run.prepared.secrets.get(slot);
-        if (never.has(slot.split('.').at(-1) ?? '') && mine !== undefined && mine !== value) changed.push(slot);
-      }
-    }
-    // A running workspace whose values hold no encryption key: one generated now would lock its stored secrets away.
-    const keyless = components.filter((c) => c.workspace && live.has(c.id) && !liveSecrets({ workspace: c.workspace }, live.get(c.id)?.values ?? {}).has(`workspaces.${c.workspace}.encryptionKey`) && generatedSlots.has(`workspaces.${c.workspace}.encryptionKey`));
-    if (keyless.length > 0) {
-      throw new UserError(`${keyless.map((c) => `${c.namespace}/${c.release}`).join(', ')} run without a secrets-store encryption key in their values; the installer will not invent one, because secrets stored without it (or with a key the chart generated) would become unreadable`, [
+    const refusals = secretRefusals(
+      components.flatMap((c) => {
+        const record = live.get(c.id);
+        return c.workspace && record ? [{ workspace: c.workspace, name: `${c.namespace}/${c.release}`, values: record.values }] : [];
+      }),
+      run.prepared.secrets,
+      generatedSlots,
+    );
+    if (refusals.keyless.length > 0) {
+      throw new UserError(`${refusals.keyless.join(', ')} run without a secrets-store encryption key in their values; the installer will not invent one, because secrets stored without it (or with a key the chart generated) would become unreadable`, [
         'find the key the server uses (its Secret in that namespace), and give it as workspaces[].encryptionKey: { fromFile: … } in the answers',
       ]);
     }
-    if (changed.length > 0) {
-      throw new UserError(`the answers give ${changed.join(', ')} a value other than the running release's: the encryption key must never change (every stored secret would become unreadable) and a new JWT secret logs everyone out`, [
+    if (refusals.changed.length > 0) {
+      throw new UserError(`the answers give ${refusals.changed.join(', ')} a value other than the running release's: the encryption key must never change (every stored secret would become unreadable) and a new JWT secret logs everyone out`, [
         'remove them from the answers (the running values are kept), or give exactly the values the release runs with',
       ]);
     }
@@ -244,28 +238,13 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     const migrating = components.filter((c) => hops.some((h) => h.releaseId === c.id));
 
     // Shown before anything changes: per release, the path, the values diff (secrets masked) and what runs.
-    const preview: UpgradePreview = {
-      context: target.context,
-      server: identity.server,
-      discovered: components.map((c) => {
-        const record = live.get(c.id);
-        return { component: c.checkId, release: c.release, namespace: c.namespace, chart: c.chart, ...(record ? { version: record.chartVersion, revision: record.revision, status: record.status } : {}) };
-      }),
-      changes: migrating.flatMap((c) => {
-        const record = live.get(c.id);
-        const release = run.prepared.releases.find((r) => r.id === c.id);
-        if (!record || !release) return [];
-        const path = check.hops.filter((h) => h.component === c.checkId);
-        return [{
-          component: c.checkId, release: c.release, namespace: c.namespace, revision: record.revision, kept: kept.get(c.id) ?? [],
-          hops: path.length > 0 ? path.map((h) => ({ from: h.from, to: h.to, ...(h.stop ? { stop: { why: h.stop.why, source: h.stop.source } } : {}) })) : [{ from: record.chartVersion ?? c.version, to: c.version }],
-          diff: valuesDiff(record.values, release.values, (t) => redactor.scrub(t)),
-        }];
-      }),
-      unverified: check.unverified.map((pair) => `the installer cannot verify control plane ${pair.controlPlane} with workspace ${pair.workspace} (${pair.component}); check the release notes`),
-      databases: migrating.map((c) => ({ component: c.checkId, name: c.database.name ?? c.id, command: dumpCommand(c) })),
+    const preview = buildPreview({
+      context: target.context, server: identity.server, components, live, hops: check.hops, kept, unverified: check.unverified,
+      next: new Map(run.prepared.releases.map((r) => [r.id, r.values])),
+      changing: new Set(hops.map((h) => h.releaseId)),
       backupFolder: join(dir, 'backups'),
-    };
+      scrub: (t) => redactor.scrub(t),
+    });
     if (options.rehearse && hops.length > 0) {
       const answers = loaded.answers;
       // Loaded only here: the simulation is a large part of the bundle.

@@ -122,3 +122,32 @@ function leaves(value: unknown, path: string): string[] {
   if (!isPlainObject(value) || Object.keys(value).length === 0) return [path];
   return Object.entries(value).flatMap(([k, v]) => (v === undefined ? [] : leaves(v, `${path}.${k}`)));
 }
+
+/** A workspace release as the secret checks see it. */
+export interface RunningWorkspace {
+  readonly workspace: string;
+  /** namespace/release, for the message. */
+  readonly name: string;
+  readonly values: Values;
+}
+
+/**
+ * What an upgrade must refuse about secrets, before any change: a running
+ * workspace with no encryption key in its values when the answers would
+ * generate one (stored secrets would become unreadable), and answers that give
+ * the encryption key or JWT secret another value than the release runs with.
+ */
+export function secretRefusals(workspaces: readonly RunningWorkspace[], given: ReadonlyMap<string, string>, generated: ReadonlySet<string>): { readonly keyless: readonly string[]; readonly changed: readonly string[] } {
+  const keyless: string[] = [];
+  const changed: string[] = [];
+  for (const w of workspaces) {
+    const live = liveSecrets({ workspace: w.workspace }, w.values);
+    const keySlot = `workspaces.${w.workspace}.encryptionKey`;
+    if (!live.has(keySlot) && generated.has(keySlot)) keyless.push(w.name);
+    for (const slot of [keySlot, `workspaces.${w.workspace}.jwtSecretKey`]) {
+      const mine = given.get(slot);
+      if (live.has(slot) && mine !== undefined && mine !== live.get(slot)) changed.push(slot);
+    }
+  }
+  return { keyless, changed };
+}

@@ -3,6 +3,10 @@
 // values set by hand that are kept, the values diff (already masked) and the
 // databases to back up. The text output and the terminal walkthrough both
 // draw it; neither decides anything. Pure.
+import type { Hop, UnverifiedPair } from './upgrade-checks.js';
+import type { Component } from './upgrade-components.js';
+import { dumpCommand } from './upgrade-components.js';
+import { valuesDiff } from './values-diff.js';
 
 export interface DiscoveredRelease {
   /** As the checks name it: control-plane or workspace:<name>. */
@@ -79,4 +83,48 @@ export function previewLines(p: UpgradePreview): string[] {
   }
   for (const u of p.unverified) lines.push(`  warning: ${u}`);
   return lines;
+}
+
+export interface PreviewInputs {
+  readonly context: string;
+  readonly server: string;
+  readonly components: readonly Component[];
+  /** What runs, by release id. */
+  readonly live: ReadonlyMap<string, { readonly chartVersion: string | undefined; readonly revision: number; readonly status: string; readonly values: Readonly<Record<string, unknown>> }>;
+  /** The new values, by release id. */
+  readonly next: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** The ids of the releases that change (a version, or only their values). */
+  readonly changing: ReadonlySet<string>;
+  readonly hops: readonly Hop[];
+  readonly kept: ReadonlyMap<string, readonly string[]>;
+  readonly unverified: readonly UnverifiedPair[];
+  readonly backupFolder: string;
+  /** Masks secrets in the diffs. */
+  readonly scrub: (text: string) => string;
+}
+
+export function buildPreview(i: PreviewInputs): UpgradePreview {
+  const migrating = i.components.filter((c) => i.changing.has(c.id));
+  return {
+    context: i.context,
+    server: i.server,
+    discovered: i.components.map((c) => {
+      const record = i.live.get(c.id);
+      return { component: c.checkId, release: c.release, namespace: c.namespace, chart: c.chart, ...(record ? { version: record.chartVersion, revision: record.revision, status: record.status } : {}) };
+    }),
+    changes: migrating.flatMap((c) => {
+      const record = i.live.get(c.id);
+      const next = i.next.get(c.id);
+      if (!record || !next) return [];
+      const path = i.hops.filter((h) => h.component === c.checkId);
+      return [{
+        component: c.checkId, release: c.release, namespace: c.namespace, revision: record.revision, kept: i.kept.get(c.id) ?? [],
+        hops: path.length > 0 ? path.map((h) => ({ from: h.from, to: h.to, ...(h.stop ? { stop: { why: h.stop.why, source: h.stop.source } } : {}) })) : [{ from: record.chartVersion ?? c.version, to: c.version }],
+        diff: valuesDiff(record.values, next, i.scrub),
+      }];
+    }),
+    unverified: i.unverified.map((pair) => `the installer cannot verify control plane ${pair.controlPlane} with workspace ${pair.workspace} (${pair.component}); check the release notes`),
+    databases: migrating.map((c) => ({ component: c.checkId, name: c.database.name, command: dumpCommand(c) })),
+    backupFolder: i.backupFolder,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { liveSecrets, mergeHandSet } from '../../src/plan/carry-forward.js';
+import { liveSecrets, mergeHandSet, secretRefusals } from '../../src/plan/carry-forward.js';
 
 const KEY = 'a'.repeat(64);
 const JWT = 'b'.repeat(64);
@@ -82,5 +82,22 @@ describe('mergeHandSet', () => {
     const r = mergeHandSet(live, {});
     (r.values.nodeSelector as Record<string, string>).pool = 'changed';
     expect(live.nodeSelector.pool).toBe('zenml');
+  });
+});
+
+describe('secretRefusals', () => {
+  const running = (values: Record<string, unknown>) => [{ workspace: 'ml', name: 'zenml-workspace-ml/zenml', values }];
+  const key = 'k'.repeat(64);
+
+  test('a running workspace without a key in its values, when the answers would generate one, is refused', () => {
+    expect(secretRefusals(running({ server: {} }), new Map(), new Set(['workspaces.ml.encryptionKey'])).keyless).toEqual(['zenml-workspace-ml/zenml']);
+    // A key the answers give is the operator's word: not refused as keyless.
+    expect(secretRefusals(running({ server: {} }), new Map([['workspaces.ml.encryptionKey', key]]), new Set()).keyless).toEqual([]);
+  });
+
+  test('answers giving another key or JWT secret than the release runs with are refused; the same ones pass', () => {
+    const values = { server: { secretsStore: { sql: { encryptionKey: key } }, auth: { jwtSecretKey: 'jwt' } } };
+    expect(secretRefusals(running(values), new Map([['workspaces.ml.encryptionKey', 'other'], ['workspaces.ml.jwtSecretKey', 'jwt']]), new Set()).changed).toEqual(['workspaces.ml.encryptionKey']);
+    expect(secretRefusals(running(values), new Map([['workspaces.ml.encryptionKey', key], ['workspaces.ml.jwtSecretKey', 'jwt']]), new Set())).toEqual({ keyless: [], changed: [] });
   });
 });
