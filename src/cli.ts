@@ -153,6 +153,28 @@ Example: zenml-pro-installer status --dir ./zenml-pro --output json`,
     });
 
   cli
+    .command('adopt')
+    .description('write an answers file (0600, secrets in ./secrets beside it) describing a deployment installed without this installer, read from its helm releases; changes nothing')
+    .requiredOption('--out <file>', 'answers file to write')
+    .option('--namespace <name...>', 'read only these namespaces (repeatable; needed when Secrets may not be listed in all namespaces)')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG, ~/.kube/config)')
+    .option('--context <name>', 'kube context to read (default: the current context)')
+    .option('--force', 'overwrite an existing answers file and its secret files')
+    .addHelpText(
+      'after',
+      `
+It reads each release of the charts zenml-pro and zenml (helm's records, through the Kubernetes API) and maps what the answers model; values they do not model are listed and kept by upgrade as set by hand. No secret is printed.
+Exit codes: 0 the answers are complete, 2 fields to fill in (listed, and in the file's header; the file is written), 3 the cluster cannot be read or holds no release.
+Example: zenml-pro-installer adopt --out ./adopted/answers.yaml --context prod
+         zenml-pro-installer upgrade --answers ./adopted/answers.yaml --bundle ./offline-bundle   (helm's records do not say where a chart came from: the adopted answers name ZenML's public charts; --bundle or charts.* points at yours)`,
+    )
+    .action(async (opts: { out: string; namespace?: string[]; kubeconfig?: string; context?: string; force?: boolean }) => {
+      const { adoptCommand } = await import('./commands/adopt.js');
+      const { namespace, ...rest } = opts;
+      process.exitCode = await adoptCommand({ ...rest, ...(namespace ? { namespaces: namespace } : {}) }, consoleOutput);
+    });
+
+  cli
     .command('uninstall')
     .description('remove what an install made (its releases, the objects the installer applied, the namespaces it created), after listing it; keeps databases, the install directory and generated secrets')
     .option('-d, --dir <dir>', 'install directory: its answers copy and journal say what the install made', DEFAULT_DIR)
