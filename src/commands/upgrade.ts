@@ -164,7 +164,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     loaded,
     // What runs is read first: its secrets are kept (never generated anew) and the render keeps its hand-set values.
     beforePrepare: async (cluster) => {
-      const [major, records] = await Promise.all([cluster.helmMajor({}), Promise.all(components.map((c) => cluster.helmRecord(c.release, c.namespace, {})))]);
+      const [major, records] = await Promise.all([cluster.helmMajor({}), Promise.all(components.map((c) => cluster.helmRecord(c.release, c.namespace, {}, 'running')))]);
       rollbackFlag = major >= 4 ? '--rollback-on-failure' : '--atomic';
       components.forEach((c, i) => {
         const record = records[i];

@@ -24,7 +24,7 @@ export function backupKind(dir: string): StepKind<Action> {
       return Promise.resolve(ctx.outputsOf(ctx.step.id)?.folder === folder && existsSync(join(folder, 'values.yaml')) ? `taken before, in ${folder}` : undefined);
     },
     async run(a, ctx: StepContext) {
-      const record = await ctx.cluster.helmRecord(a.release, a.namespace, ctx.hooks);
+      const record = await ctx.cluster.helmRecord(a.release, a.namespace, ctx.hooks, 'running');
       if (!record) throw new StepFailure(`release ${a.release} is not in ${a.namespace} any more: nothing to back up or upgrade`, ['run `zenml-pro-installer status` to see what runs']);
       const folder = backupFolder(dir, a);
       mkdirSync(folder, { recursive: true, mode: 0o700 });

@@ -197,8 +197,9 @@ export class Cluster {
 
   /** The values the release was installed with (they hold secrets); undefined without a release. */
   /** The release's latest revision with its values and manifest (for upgrades and backups), read without helm. */
-  helmRecord(release: string, namespace: string, hooks: CallHooks): Promise<HelmReleaseRecord | undefined> {
-    return this.read(() => this.api.helmRecord(release, namespace), hooks);
+  /** The latest revision in full, or with `running` the one that runs (a killed helm's pending revision is not it). */
+  helmRecord(release: string, namespace: string, hooks: CallHooks, which: 'latest' | 'running' = 'latest'): Promise<HelmReleaseRecord | undefined> {
+    return this.read(() => this.api.helmRecord(release, namespace, which), hooks);
   }
 
   helmValues(release: string, namespace: string, hooks: CallHooks): Promise<unknown> {

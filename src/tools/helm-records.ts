@@ -38,6 +38,15 @@ export function latestRecord<T extends ReleaseSecret>(secrets: readonly T[]): T 
   return latest;
 }
 
+/**
+ * The record of what runs: the newest deployed revision, as helm's own
+ * upgrade takes it when a later one is pending (its helm was killed) or
+ * failed; the newest of all when none is deployed.
+ */
+export function runningRecord<T extends ReleaseSecret>(secrets: readonly T[]): T | undefined {
+  return latestRecord(secrets.filter((s) => recordStatus(s) === 'deployed')) ?? latestRecord(secrets);
+}
+
 export function recordRevision(secret: ReleaseSecret): number {
   return revisionOf(secret);
 }

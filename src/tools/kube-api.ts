@@ -9,7 +9,7 @@ import {
   type Configuration, type KubeConfig, type KubernetesListObject, type KubernetesObject, type V1Secret,
 } from '@kubernetes/client-node';
 import type { ClusterFacts, HelmReleaseRecord, HelmReleaseStatus } from './cluster-facts.js';
-import { decodeRecord, latestRecord, recordRevision, recordStatus, releaseHistory, releaseSelector, type HelmRevision } from './helm-records.js';
+import { decodeRecord, latestRecord, recordRevision, runningRecord, recordStatus, releaseHistory, releaseSelector, type HelmRevision } from './helm-records.js';
 import type { Target } from './argv.js';
 import { apiConfiguration, loadPinnedKubeConfig, type PinnedKubeConfig } from './kube-config.js';
 import { DEFAULT_READ_RETRY, KubeApiError, readThroughClient, type RetryPolicy } from './kube-errors.js';
@@ -159,9 +159,13 @@ export class KubeApi {
     return { status: recordStatus(latest), revision: recordRevision(latest), chartVersion: decodeRecord(latest).chart?.metadata?.version };
   }
 
-  /** The latest revision with its values and manifest, or undefined without a release. Holds secrets: never log it. */
-  async helmRecord(release: string, namespace: string): Promise<HelmReleaseRecord | undefined> {
-    const latest = latestRecord(await this.releaseRecords(release, namespace));
+  /**
+   * A revision with its values and manifest: the latest, or with `running` the one that runs (see runningRecord);
+   * undefined without a release. Holds secrets: never log it.
+   */
+  async helmRecord(release: string, namespace: string, which: 'latest' | 'running' = 'latest'): Promise<HelmReleaseRecord | undefined> {
+    const records = await this.releaseRecords(release, namespace);
+    const latest = which === 'running' ? runningRecord(records) : latestRecord(records);
     if (!latest) return undefined;
     const payload = decodeRecord(latest);
     return {

@@ -8,7 +8,8 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Simulation } from '../../src/sim/simulation.js';
-import { HELMS, KUBECTL, REPO_ROOT, type Scratch, eventsOf, finished, helmReleases, installedSim, lastSeq, mutationsAfter, runInstall } from '../helpers/install-sim.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { HELMS, InstallProcess, KUBECTL, REPO_ROOT, type Scratch, eventsOf, finished, helmReleases, installedSim, lastSeq, mutationsAfter, runInstall, untilPendingRevision } from '../helpers/install-sim.js';
 
 const CHARTS = join(REPO_ROOT, '.tools', 'charts');
 const PATH_DATA = join(REPO_ROOT, 'examples', 'sim-upgrade-data.yaml');
@@ -118,5 +119,30 @@ describe('--bundle DIR', () => {
     const copy = readFileSync(join(dir, 'answers.yaml'), 'utf8');
     expect(copy).toMatch(/version: 0\.14\.0/);
     expect(copy).toContain(join(bundle, 'charts', 'zenml-0.93.2.tgz'));
+  });
+});
+
+describe('a kill during a required stop', () => {
+  const helm = HELMS[0]?.helm ?? '';
+  let scratch: Scratch;
+  let sim: Simulation;
+  let env: Record<string, string>;
+  let dir: string;
+  installedSim('upgrade-stop-kill', helm, (s) => {
+    ({ scratch, sim, env, dir } = s);
+  });
+
+  test('the resumed upgrade still goes through the stop: what runs is the last deployed revision, not the killed one', async () => {
+    const args = upgradeAnswers(scratch.path('answers.yaml'));
+    const line = ['upgrade', '--answers', args, '--kubeconfig', sim.info.kubeconfig, '--dir', dir, '--helm', helm, '--kubectl', KUBECTL, '--output', 'json', '--yes', '--backup-confirmed', '--upgrade-data', PATH_DATA];
+    const first = new InstallProcess(line, env);
+    await first.until((e: EngineEvent) => e.type === 'step-started' && e.stepId === 'release:workspace-ml@0.93.1');
+    expect(await untilPendingRevision(sim, { namespace: 'zenml-workspace-ml', name: 'zenml' }, first), 'helm created its pending revision').toBe(true);
+    expect((await first.kill()).signal).toBe('SIGKILL');
+    const resumed = await runInstall(line, env);
+    expect(resumed.stderr).toContain('zenml-workspace-ml/zenml: 0.93.0 → 0.93.1 (required stop');
+    expect(resumed.exitCode, resumed.stderr).toBe(0);
+    // The killed revision's record was cleared; the stop was upgraded to again, then the target.
+    expect(helmReleases(sim).filter((r) => r.namespace === 'zenml-workspace-ml').map((r) => `${r.chartVersion} ${r.status}`)).toEqual(['0.93.0 superseded', '0.93.1 superseded', '0.93.2 deployed']);
   });
 });
