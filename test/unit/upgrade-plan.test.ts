@@ -18,9 +18,10 @@ const templates = {
   workspace: readFileSync(join(__dirname, '../../templates/workspace.yaml'), 'utf8'),
 };
 
-function planAt(workspaceVersion?: string): Plan {
+function planAt(workspaceVersion?: string, controlPlaneVersion?: string): Plan {
   const raw = baseAnswers();
   if (workspaceVersion) raw.workspaces[0].version = workspaceVersion;
+  if (controlPlaneVersion) raw.controlPlane.version = controlPlaneVersion;
   const result = validateAnswers(raw);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   const answers = result.answers;
@@ -84,6 +85,14 @@ describe('the upgrade plan', () => {
     expect(final.action.type === 'helm-release' && final.action.spec.version).toBe(target);
     // Every step id is unique: the journal keys on them.
     expect(new Set(plan.steps.map((s) => s.id)).size).toBe(plan.steps.length);
+  });
+
+  test('a control-plane stop is ready and healthy before the control plane moves on, and every workspace waits for the target', () => {
+    const via = releaseSteps(planAt(undefined, '0.13.5'), 'control-plane');
+    const plan = buildUpgradePlan({ install, hops: [{ releaseId: 'control-plane', from: '0.13.0', to: '0.13.5', via }, { releaseId: 'control-plane', from: '0.13.5', to: '0.14.0' }, { releaseId: wsId, from: '0.92.0', to: target }], rollbackFlag: '--atomic' });
+    expect(byId(plan, 'backup:control-plane').needs).toEqual(['ready:control-plane@0.13.5']);
+    expect(after(plan, `release:${wsId}`, 'ready:control-plane')).toBe(true);
+    expect(after(plan, 'ready:control-plane', 'release:control-plane@0.13.5')).toBe(true);
   });
 
   test('a release that stays where it is keeps its install step', () => {
