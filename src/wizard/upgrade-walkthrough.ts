@@ -3,6 +3,7 @@
 // decision at the end. Pure; src/ui/upgrade draws it. Every consequential
 // choice starts on Cancel: only the overview's Continue (which just shows
 // more) is highlighted first, so Enter held down never starts an upgrade.
+import { splitKeys, type NavKey } from './keys.js';
 import { pathText, type ReleaseChange, type UpgradePreview } from '../plan/upgrade-preview.js';
 
 export type WalkScreen = 'overview' | 'diffs' | 'unverified' | 'backup' | 'confirm';
@@ -190,40 +191,22 @@ export function walkReducer(state: WalkState, intent: WalkIntent): WalkState {
   }
 }
 
-/** CSI and SS3 sequences of the keys the walkthrough knows (xterm and VT220 variants). */
-const ESCAPE_INTENTS: Readonly<Record<string, WalkIntent>> = {
-  '[A': { type: 'move', delta: -1 },
-  OA: { type: 'move', delta: -1 },
-  '[B': { type: 'move', delta: 1 },
-  OB: { type: 'move', delta: 1 },
-  '[D': { type: 'switch', delta: -1 },
-  OD: { type: 'switch', delta: -1 },
-  '[C': { type: 'switch', delta: 1 },
-  OC: { type: 'switch', delta: 1 },
-  '[5~': { type: 'page', delta: -1 },
-  '[6~': { type: 'page', delta: 1 },
+const KEY_INTENTS: Readonly<Record<NavKey, WalkIntent>> = {
+  up: { type: 'move', delta: -1 },
+  down: { type: 'move', delta: 1 },
+  left: { type: 'switch', delta: -1 },
+  right: { type: 'switch', delta: 1 },
+  pageUp: { type: 'page', delta: -1 },
+  pageDown: { type: 'page', delta: 1 },
+  return: { type: 'next' },
+  escape: { type: 'back' },
+  'ctrl-c': { type: 'cancel' },
 };
-
-const ESCAPE_SEQUENCE = /^\u001B(\[[0-9;]*[@-~]|O[A-Za-z])/;
 
 /** The intents in one chunk of raw terminal input, in order: fast typing sends several keys in one chunk. */
 export function walkIntents(chunk: string): WalkIntent[] {
-  const intents: WalkIntent[] = [];
-  for (let i = 0; i < chunk.length; ) {
-    const ch = chunk[i];
-    if (ch === '\u001B') {
-      const sequence = ESCAPE_SEQUENCE.exec(chunk.slice(i))?.[1];
-      if (sequence === undefined) intents.push({ type: 'back' });
-      else {
-        const intent = ESCAPE_INTENTS[sequence];
-        if (intent) intents.push(intent);
-      }
-      i += 1 + (sequence?.length ?? 0);
-      continue;
-    }
-    if (ch === '\r') intents.push({ type: 'next' });
-    else if (ch === '\u0003' || ch === 'q' || ch === 'Q') intents.push({ type: 'cancel' });
-    i += 1;
-  }
-  return intents;
+  return splitKeys(chunk).flatMap((key): WalkIntent[] => {
+    if (typeof key === 'string') return [KEY_INTENTS[key]];
+    return key.char === 'q' || key.char === 'Q' ? [{ type: 'cancel' }] : [];
+  });
 }

@@ -185,3 +185,16 @@ test('a control plane elsewhere: automatic enrollment asks for the API token, ma
   expect(validation.ok ? [] : validation.problems).toEqual([]);
   expect(ui.frames.map(stripAnsi).join('\n')).not.toContain('zenml-pat-123456');
 });
+
+test('keys typed fast arrive in one chunk and still count one by one: ↓↓↓↓⏎ on the review menu asks to install', async () => {
+  const { driver } = await startWizard({ initial: baseAnswers() });
+  await waitFor(() => driver.frame(), (f) => f.includes('✔ Ready'));
+  // Show the plan, rendered values, every answer, edit a section, then Install.
+  await driver.press(`${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.down}${KEYS.enter}`);
+  await waitFor(() => driver.frame(), (f) => f.includes('y install now'));
+  await driver.press('n');
+  // Back on the menu, where the cursor stayed: on Install.
+  expect(driver.frame()).toMatch(/ ❯ Install/);
+  await driver.press(`${KEYS.up}${KEYS.up}${KEYS.up}${KEYS.up}${KEYS.enter}`);
+  await waitFor(() => driver.frame(), (f) => f.includes('The plan'));
+});

@@ -1,8 +1,9 @@
 // A window over many lines (the plan, the rendered values) as tall as the
 // terminal allows: ↑/↓ and PgUp/PgDn scroll, Esc, q or Enter close.
-import { Box, Text, useInput, useStdout } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import { useState } from 'react';
 import { usePalette } from '../theme.js';
+import { useKeys } from './use-keys.js';
 import { KeyHints } from './KeyHints.js';
 
 interface Props {
@@ -21,16 +22,18 @@ export function ScrollView({ title, lines, active, onClose }: Props) {
   const height = Math.max(5, (rows ?? 18) - CHROME_ROWS);
   const [top, setTop] = useState(0);
   const maxTop = Math.max(0, lines.length - height);
-  useInput(
-    (input, key) => {
-      if (key.escape || key.return || input === 'q') onClose();
-      else if (key.upArrow) setTop((t) => Math.max(0, t - 1));
-      else if (key.downArrow) setTop((t) => Math.min(maxTop, t + 1));
-      else if (key.pageUp) setTop((t) => Math.max(0, t - height));
-      else if (key.pageDown) setTop((t) => Math.min(maxTop, t + height));
-    },
-    { isActive: active },
-  );
+  useKeys((keys) => {
+    for (const key of keys) {
+      if (key === 'escape' || key === 'return' || (typeof key === 'object' && key.char === 'q')) {
+        onClose();
+        return;
+      }
+      if (key === 'up') setTop((t) => Math.max(0, t - 1));
+      else if (key === 'down') setTop((t) => Math.min(maxTop, t + 1));
+      else if (key === 'pageUp') setTop((t) => Math.max(0, t - height));
+      else if (key === 'pageDown') setTop((t) => Math.min(maxTop, t + height));
+    }
+  }, active);
   const shown = lines.slice(top, top + height);
   return (
     <Box flexDirection="column">

@@ -72,8 +72,8 @@ export function ReviewScreen({ state, preview, active, onFinish, onEditSection, 
     { isActive: active && (view === 'menu' || view === 'sections' || view === 'confirm') },
   );
 
-  const choose = (): void => {
-    const item = items[menuCursor];
+  const choose = (index: number): void => {
+    const item = items[index];
     if (!item) return;
     if (item.id === 'save') onFinish('save');
     else if (item.id === 'install') setView('confirm');
@@ -129,13 +129,13 @@ export function ReviewScreen({ state, preview, active, onFinish, onEditSection, 
             cursor={sectionCursor}
             active={active}
             onMove={(d) => setSectionCursor((c) => Math.min(sections.length - 1, Math.max(0, c + d)))}
-            onChoose={() => {
-              const section = sections[sectionCursor];
+            onChoose={(index) => {
+              const section = sections[index];
               if (section) onEditSection(section);
             }}
           />
         ) : (
-          <ChoiceList items={items} cursor={menuCursor} active={active} onMove={(d) => setCursor(Math.min(items.length - 1, Math.max(0, menuCursor + d)))} onChoose={choose} />
+          <ChoiceList items={items} cursor={menuCursor} active={active} onMove={(d) => setCursor((c) => Math.min(items.length - 1, Math.max(0, Math.min(c, items.length - 1) + d)))} onChoose={choose} />
         )}
       </Box>
       <Box marginTop={1}>
