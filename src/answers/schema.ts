@@ -264,6 +264,16 @@ export const answersSchema = z
     workspaces: z.array(workspace).min(1, 'needs at least one workspace'),
     organization: organization.optional(),
     users: z.array(user).optional().meta({ description: 'Local accounts created on the self-hosted control plane once it is ready (password logins on); each is listed in the report with how to log in.' }),
+    upgrades: z
+      .strictObject({
+        databaseBackups: z
+          .string()
+          .min(1, 'must say where the backups are, e.g. "RDS snapshots, 7 days, and one taken before each upgrade"')
+          .optional()
+          .meta({ description: 'Where the databases are backed up before an upgrade migrates them (shown in the upgrade and its report); stands for --backup-confirmed.' }),
+      })
+      .optional()
+      .meta({ description: 'Settings of `upgrade`.' }),
   })
   .meta({ title: 'zenml-pro-installer answers', description: 'Everything the installer needs to deploy ZenML Pro.' });
 

@@ -98,7 +98,7 @@ export function loadUpgradeData(file: string | undefined): UpgradeData {
 /** Asks on a terminal; without one (or with --yes) the flag that stands for the answer is required. */
 async function gate(o: { question: string; flag: boolean; flagName: string; yes: boolean; what: string; hints: readonly string[] }): Promise<void> {
   if (o.flag) return;
-  if (o.yes || !process.stdin.isTTY) throw new UserError(`${o.what}; nothing was changed`, [...o.hints, `then pass ${o.flagName}`]);
+  if (o.yes || !process.stdin.isTTY) throw new UserError(`${o.what}; nothing was changed`, [...o.hints, `then pass ${o.flagName}${o.flagName === '--backup-confirmed' ? ' (or --dump-databases, or say where the backups are in the answers: upgrades.databaseBackups)' : ''}`]);
   if (!(await ask(o.question))) throw new UserError(`${o.what}; nothing was changed`, o.hints, ExitCode.ok);
 }
 
@@ -277,7 +277,10 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       ]);
     }
     let dump = options.dumpDatabases === true;
-    const decided = options.backupConfirmed === true || dump;
+    // The answers may say where the backups are: that stands for --backup-confirmed, and is shown.
+    const saidInAnswers = loaded.answers.upgrades?.databaseBackups;
+    if (saidInAnswers && migrating.length > 0 && !dump) show(`Database backups, as the answers say (upgrades.databaseBackups): ${saidInAnswers}`);
+    const decided = options.backupConfirmed === true || dump || saidInAnswers !== undefined;
     const interactive = hops.length > 0 && !options.yes && options.output !== 'json' && process.stdin.isTTY === true && process.stdout.isTTY === true;
     if (interactive) {
       // On a terminal the walkthrough shows the same preview screen by screen and asks what the flags would have said.

@@ -107,9 +107,12 @@ describe('--bundle DIR', () => {
     copyFileSync(PATH_DATA, join(bundle, 'upgrade-data.yaml'));
     // The answers the deployment was installed from, unchanged: the bundle alone says where to go.
     const answers = scratch.path('answers.yaml');
-    writeFileSync(answers, readFileSync(join(REPO_ROOT, 'examples', 'sim.yaml'), 'utf8').replaceAll('../.tools/charts/', `${CHARTS}/`).replaceAll('./secrets/', `${join(REPO_ROOT, 'examples', 'secrets')}/`), { mode: 0o600 });
+    // Where the backups are is said in the answers, instead of --backup-confirmed.
+    const text = readFileSync(join(REPO_ROOT, 'examples', 'sim.yaml'), 'utf8').replaceAll('../.tools/charts/', `${CHARTS}/`).replaceAll('./secrets/', `${join(REPO_ROOT, 'examples', 'secrets')}/`);
+    writeFileSync(answers, `${text}\nupgrades:\n  databaseBackups: nightly snapshots, kept 7 days\n`, { mode: 0o600 });
     const before = readFileSync(answers, 'utf8');
-    const done = await runInstall(['upgrade', '--answers', answers, '--bundle', bundle, '--kubeconfig', sim.info.kubeconfig, '--dir', dir, '--helm', helm, '--kubectl', KUBECTL, '--output', 'json', '--yes', '--backup-confirmed'], env);
+    const done = await runInstall(['upgrade', '--answers', answers, '--bundle', bundle, '--kubeconfig', sim.info.kubeconfig, '--dir', dir, '--helm', helm, '--kubectl', KUBECTL, '--output', 'json', '--yes'], env);
+    expect(done.stderr).toContain('Database backups, as the answers say (upgrades.databaseBackups): nightly snapshots, kept 7 days');
     expect(done.stderr).toContain(`target: control plane → 0.14.0 (${join(bundle, 'charts', 'zenml-pro-0.14.0.tgz')})`);
     expect(done.stderr).toContain('0.93.0 → 0.93.1 (required stop');
     expect(done.exitCode, done.stderr).toBe(0);
