@@ -5,7 +5,7 @@
 // release's change and values diff, asks for the database backups, exports
 // what runs, then upgrades the control plane and one workspace at a time with
 // helm's rollback on failure. Resumable like an install: same journal.
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
@@ -285,7 +285,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     if (interactive) {
       // On a terminal the walkthrough shows the same preview screen by screen and asks what the flags would have said.
       const { runUpgradeWalkthrough } = await import('../ui/upgrade/run-walkthrough.js');
-      const tools = [...new Set(dumpTools.values())];
+      const tools = [...new Set([...dumpTools.values()].map((t) => (t ? basename(t) : t)))];
       const decision = await runUpgradeWalkthrough({
         preview: { ...preview, unverified: options.acceptUnverifiedVersions ? [] : preview.unverified, databases: decided ? [] : preview.databases },
         dumpTool: missingTools.length === 0 && tools.length > 0 ? tools.join(' and ') : undefined,
