@@ -101,6 +101,7 @@ Start with: zenml-pro-installer render --answers examples/self-hosted.yaml --dir
     .option('--workspace-version <version>', 'upgrade every workspace to this chart version, likewise')
     .option('--bundle <dir>', 'an offline bundle: the newest zenml-pro and zenml charts in it (or its charts/ folder) are the targets unless a version flag picks another; its upgrade-data.yaml is used')
     .option('--rehearse', 'first copy what runs into the in-process simulated cluster and upgrade it there with the same answers, charts, helm and kubectl; the real upgrade is offered only if that passes (report in <dir>/rehearsals/)')
+    .addOption(new Option('--rehearsal', 'set by --rehearse for its run against the simulation').hideHelp())
     .option('--upgrade-data <file>', 'YAML with compatibility pairs and required stops newer than the installer knows (from ZenML\'s release notes or an offline bundle); adds to the built-in ones')
     .addOption(new Option('-o, --output <format>', 'text lines, or NDJSON events').choices(['text', 'json']).default('text'))
     .option('--helm <path>', 'helm binary (default: helm on PATH)')

@@ -55,6 +55,8 @@ export interface OpenedRun {
   readonly existing: Journal | undefined;
   /** The journal this run writes (continues the earlier one). */
   openJournal(): Promise<JournalStore>;
+  /** Writes the install directory's answers copy (see OpenHooks.answersCopyLater). */
+  saveAnswersCopy(): Promise<void>;
   /** What every step of this run gets, with the command's settings. */
   stepContext(settings: RunSettings): RunnerOptions['context'];
   close(): void;
@@ -82,6 +84,8 @@ export interface OpenHooks {
   /** Reads the cluster before the values are prepared (an upgrade keeps what the running releases hold). */
   readonly beforePrepare?: (cluster: Cluster) => Promise<void>;
   readonly adjustReleases?: PlanForOptions['adjust'];
+  /** The answers copy is written by the command (saveAnswersCopy) once it goes ahead: an upgrade refused or cancelled must not record targets it never applied. */
+  readonly answersCopyLater?: boolean;
 }
 
 export async function openRun(options: RunOptions, out: Output, o: { readonly command: string; readonly loaded?: LoadedAnswers } & OpenHooks): Promise<OpenedRun> {
@@ -112,7 +116,7 @@ export async function openRun(options: RunOptions, out: Output, o: { readonly co
     redactorFor(loaded, prepared, redactor);
     for (const note of rootFallbackNotes(prepared.releases)) out.warn(note);
     await writeValues(dir, prepared.releases);
-    await saveAnswersCopy(loaded, dir);
+    if (!o.answersCopyLater) await saveAnswersCopy(loaded, dir);
     log = DebugLog.open(dir, redactor);
 
     let identity: ClusterFacts;
@@ -163,6 +167,9 @@ export async function openRun(options: RunOptions, out: Output, o: { readonly co
         cluster: opened.cluster, identity, settings, digest: prepared.digest, secret: secretLookup(prepared), kept, releaseValues,
         readFile: (path) => readFileSync(path, 'utf8'),
       }),
+      saveAnswersCopy: async () => {
+        await saveAnswersCopy(loaded, dir);
+      },
       async openJournal() {
         const journal = await JournalStore.continue(dir, existing, { answersDigest, cluster: clusterId }, redactor);
         if (existing && existing.answersDigest !== answersDigest) await journal.setAnswersDigest(answersDigest);

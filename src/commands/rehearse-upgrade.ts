@@ -55,6 +55,7 @@ const CANNOT_TELL = [
   'whether the database migrations succeed on your data (the simulation runs the migration job, not ZenML)',
   'whether the images pull from your registry, and how long pods take to start on your nodes',
   'anything about your network, DNS, load balancer or certificates beyond the names they serve',
+  'anything about a control plane that runs outside this cluster (hybrid, workspace-only): a rehearsal does not call it',
 ];
 
 /** The YAML stream that recreates one release as helm left it: its namespace, its record, its objects. */
@@ -68,8 +69,10 @@ function restoreStream(r: RehearsedRelease, namespaceNeeded: boolean): string {
 /** Runs the installer's own CLI (this process's entry) against the simulation, collecting its NDJSON events. */
 function runUpgradeThere(args: readonly string[], env: NodeJS.ProcessEnv, onEvent: (e: EngineEvent) => void): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
+    // This process's own entry and Node flags: the same installer, however it was started.
     const entry = process.argv[1] ?? '';
-    const child = spawn(process.execPath, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...process.execArgv, entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.on('error', (error) => resolve({ code: null, stderr: `cannot start the installer for the rehearsal: ${error.message}` }));
     let buffered = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -118,12 +121,18 @@ export async function rehearseUpgrade(o: RehearsalInputs): Promise<RehearsalResu
       // The kept secrets go along as they are: the rehearsal must carry the same keys forward.
       if (existsSync(join(o.dir, GENERATED_SECRETS_FILE))) copyFileSync(join(o.dir, GENERATED_SECRETS_FILE), join(dir, GENERATED_SECRETS_FILE));
       const home = join(work, 'home');
-      const env = { ...process.env, HOME: home, KUBECACHEDIR: join(home, 'kube-cache'), HELM_CACHE_HOME: join(home, 'helm-cache'), HELM_CONFIG_HOME: join(home, 'helm-config'), HELM_DATA_HOME: join(home, 'helm-data') };
+      // helm's caches stay apart; its registry logins and repositories are the operator's (private charts).
+      const helmConfig = process.env.HELM_CONFIG_HOME ?? join(process.env.HOME ?? '', '.config', 'helm');
+      const env = {
+        ...process.env, HOME: home, KUBECACHEDIR: join(home, 'kube-cache'), HELM_CACHE_HOME: join(home, 'helm-cache'), HELM_CONFIG_HOME: join(home, 'helm-config'), HELM_DATA_HOME: join(home, 'helm-data'),
+        HELM_REGISTRY_CONFIG: process.env.HELM_REGISTRY_CONFIG ?? join(helmConfig, 'registry', 'config.json'),
+        HELM_REPOSITORY_CONFIG: process.env.HELM_REPOSITORY_CONFIG ?? join(helmConfig, 'repositories.yaml'),
+      };
       const args = [
         'upgrade', '--answers', o.answers, '--kubeconfig', sim.info.kubeconfig, '--context', sim.info.context, '--dir', dir,
         '--helm', o.helm, '--kubectl', o.kubectl, '--ca-file', sim.info.caFile, '--output', 'json',
         // Nothing real changes here: the questions the real upgrade asks are answered for the rehearsal only.
-        '--yes', '--backup-confirmed', '--accept-unverified-versions',
+        '--yes', '--backup-confirmed', '--accept-unverified-versions', '--rehearsal',
         ...o.targetArgs,
       ];
       const child = await runUpgradeThere(args, env, (e) => {

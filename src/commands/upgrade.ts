@@ -17,7 +17,7 @@ import { GeneratedSecretsStore } from '../engine/generated-secrets.js';
 import { runFinishedEvent, runPlan } from '../engine/runner.js';
 import { exitCodeFor } from '../engine/states.js';
 import { ExitCode, UserError } from '../errors.js';
-import { liveSecrets, mergeHandSet, secretRefusals } from '../plan/carry-forward.js';
+import { liveSecrets, mergeHandSet, secretRefusals, urlPasswords } from '../plan/carry-forward.js';
 import { canonicalJson } from '../plan/install-plan.js';
 import { checkUpgrade, type Running, type Target } from '../plan/upgrade-checks.js';
 import { componentsOf } from '../plan/upgrade-components.js';
@@ -26,6 +26,7 @@ import { buildPreview, previewLines, type UpgradePreview } from '../plan/upgrade
 import type { RenderedRelease } from '../render/render.js';
 import { backupKind } from '../steps/backup.js';
 import { dumpDatabaseKind } from '../steps/dump-database.js';
+import { outsideControlPlaneKinds } from '../steps/rehearsal.js';
 import { findDumpTool } from '../tools/db-dump.js';
 import { enrollmentEntries, keptEnrollment } from '../steps/enroll-workspace.js';
 import { installKinds } from '../steps/index.js';
@@ -51,6 +52,8 @@ export interface UpgradeOptions extends RunOptions {
   readonly dumpDatabases?: boolean;
   /** Rehearse the upgrade on the in-process simulation first (what runs today copied into it); the real one is offered only if it passes. */
   readonly rehearse?: boolean;
+  /** This run is a rehearsal's, against the simulation: a control plane outside it is not called. */
+  readonly rehearsal?: boolean;
   /** A file of compatibility pairs and required stops newer than the installer's own. */
   readonly upgradeData?: string;
   /** Targets outside the answers (see upgrade-targets.ts). */
@@ -70,29 +73,31 @@ function targetArgs(o: UpgradeOptions): string[] {
 }
 
 /** The answers, with the targets the flags or a bundle give written into a copy of their text. */
-function loadWithTargets(options: UpgradeOptions, say: (line: string) => void): { loaded: LoadedAnswers; upgradeData: string | undefined } {
+function loadWithTargets(options: UpgradeOptions, say: (line: string) => void): { loaded: LoadedAnswers; dataFiles: string[] } {
   const loaded = loadAnswersFile(options.answers);
-  if (!options.controlPlaneVersion && !options.workspaceVersion && !options.bundle) return { loaded, upgradeData: options.upgradeData };
+  const own = options.upgradeData ? [options.upgradeData] : [];
+  if (!options.controlPlaneVersion && !options.workspaceVersion && !options.bundle) return { loaded, dataFiles: own };
   const r = retarget(loaded.text, loaded.answers, loaded.resolvePath, options);
   const checked = checkAnswersText(r.text, loaded.file);
   if (!checked.ok) throw new UserError(`the answers with those targets have problems:\n${formatProblems(checked.problems)}`, ['nothing was changed']);
   for (const note of r.notes) say(`target: ${note}`);
-  say(`(${options.answers} is not changed; the install directory's ${ANSWERS_COPY} records these targets: copy it over your answers file once the upgrade is done)`);
-  return { loaded: loadedFromAnswers(checked.answers, loaded.file, r.text), upgradeData: options.upgradeData ?? r.upgradeData };
+  say(`(${options.answers} is not changed; once the upgrade starts, the install directory's ${ANSWERS_COPY} holds these targets: run later commands with --answers <dir>/${ANSWERS_COPY}, or set the same versions in your file)`);
+  return { loaded: loadedFromAnswers(checked.answers, loaded.file, r.text), dataFiles: [...(r.upgradeData ? [r.upgradeData] : []), ...own] };
 }
 
-/** The built-in release data, with the operator's file over it. */
-export function loadUpgradeData(file: string | undefined): UpgradeData {
-  if (file === undefined) return BUILT_IN_UPGRADE_DATA;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new UserError(`cannot read --upgrade-data ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, ['give the path of a YAML file with `compatibility:` and `stops:` lists (see examples/sim-upgrade-data.yaml)']);
-  }
-  const parsed = parseUpgradeData(text, file);
-  if (!parsed.ok) throw new UserError(`--upgrade-data ${file} has problems:\n${formatProblems(parsed.problems)}`, ['fix the file and run the same command again; nothing was changed']);
-  return parsed.data;
+/** The built-in release data, with each file over it in turn (a bundle's, then the operator's). */
+export function loadUpgradeData(files: readonly string[]): UpgradeData {
+  return files.reduce((base, file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UserError(`cannot read the release data ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, ['give the path of a YAML file with `compatibility:` and `stops:` lists (see examples/sim-upgrade-data.yaml)']);
+    }
+    const parsed = parseUpgradeData(text, file, base);
+    if (!parsed.ok) throw new UserError(`the release data ${file} has problems:\n${formatProblems(parsed.problems)}`, ['fix the file and run the same command again; nothing was changed']);
+    return parsed.data;
+  }, BUILT_IN_UPGRADE_DATA);
 }
 
 /** Asks on a terminal; without one (or with --yes) the flag that stands for the answer is required. */
@@ -139,8 +144,8 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     if (options.output === 'json') process.stderr.write(`${line}\n`);
     else out.info(line);
   };
-  const { loaded, upgradeData } = loadWithTargets(options, show);
-  const data = loadUpgradeData(upgradeData);
+  const { loaded, dataFiles } = loadWithTargets(options, show);
+  const data = loadUpgradeData(dataFiles);
   const components = componentsOf(loaded.answers);
   const live = new Map<string, HelmReleaseRecord>();
   const kept = new Map<string, readonly string[]>();
@@ -188,9 +193,17 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       await store.save();
     },
     adjustReleases: keepHandSet,
+    answersCopyLater: true,
   });
   try {
     const { dir, redactor, target, identity } = run;
+    // What the running releases hold is masked too, though the answers may no longer give it (a password rotated since).
+    for (const c of components) {
+      const values = live.get(c.id)?.values;
+      if (!values) continue;
+      for (const [slot, value] of liveSecrets(c.workspace ? { workspace: c.workspace } : 'control-plane', values)) if (!slot.includes('enrollment.') || slot.endsWith('enrollmentKey')) redactor.add(value, slot);
+      for (const password of urlPasswords(values)) redactor.add(password, `${c.id} database password`);
+    }
 
     const refusals = secretRefusals(
       components.flatMap((c) => {
@@ -255,7 +268,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
           return record ? [{ release: c.release, namespace: c.namespace, record }] : [];
         }),
         hostnames: [...(answers.controlPlane ? [answers.controlPlane.hostname] : []), ...answers.workspaces.map((w) => w.hostname)],
-        answers: resolve(options.answers), targetArgs: targetArgs({ ...options, upgradeData }), dir, helm: run.tools.helm, kubectl: run.tools.kubectl, redactor, say: show,
+        answers: resolve(options.answers), targetArgs: targetArgs(options), dir, helm: run.tools.helm, kubectl: run.tools.kubectl, redactor, say: show,
       });
       if (rehearsal.outcome !== 'done' && rehearsal.outcome !== 'up-to-date') {
         const f = rehearsal.failure;
@@ -299,6 +312,7 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     const dumps = new Map(dump ? migrating.map((c) => [c.id, { database: c.database, tool: dumpTools.get(c.id) ?? '' }]) : []);
 
     const plan = buildUpgradePlan({ install: run.plan, hops, rollbackFlag, dumps });
+    await run.saveAnswersCopy();
     const journal = await run.openJournal();
     const output = runOutput({ json: options.output === 'json', redactor, log: run.log });
     const abort = new AbortController();
@@ -313,7 +327,12 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     output.emit({ type: 'run-started', at: now(), context: target.context, server: identity.server, namespaces: plan.namespaces, steps: plan.steps.length, resumed, command: 'upgrade' });
     const result = await runPlan({
       plan,
-      kinds: { ...installKinds({ loaded, plan, dir, answersCopy: join(dir, ANSWERS_COPY) }), backup: backupKind(dir), 'dump-database': dumpDatabaseKind(dir) },
+      kinds: {
+        ...installKinds({ loaded, plan, dir, answersCopy: join(dir, ANSWERS_COPY) }),
+        backup: backupKind(dir),
+        'dump-database': dumpDatabaseKind(dir),
+        ...(options.rehearsal && !loaded.answers.controlPlane ? outsideControlPlaneKinds : {}),
+      },
       context: run.stepContext({ failFast: { unschedulableSeconds: 60 }, watchIntervalMs: 250, readyTimeoutMs: 120_000, health: run.health }),
       journal,
       emit: output.emit,
@@ -322,7 +341,9 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
       parallel: 1,
     });
     stopListening();
-    output.emit(runFinishedEvent(result, { resumeCommand: upgradeCommandFor(options), command: 'upgrade' }));
+    // The resume line says what was chosen in the walkthrough too: a dump asked for there, versions accepted there.
+    const resume = upgradeCommandFor({ ...options, dumpDatabases: dump, acceptUnverifiedVersions: options.acceptUnverifiedVersions === true || (interactive && check.unverified.length > 0) });
+    output.emit(runFinishedEvent(result, { resumeCommand: resume, command: 'upgrade' }));
     await viewDrawn();
     return exitCodeFor(result.outcome);
   } finally {

@@ -151,3 +151,13 @@ export function secretRefusals(workspaces: readonly RunningWorkspace[], given: R
   }
   return { keyless, changed };
 }
+
+/** Passwords inside URLs anywhere in the values (`mysql://user:password@host/db`): a release's database URL holds one. */
+export function urlPasswords(values: unknown): string[] {
+  if (typeof values === 'string') {
+    const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:([^@\s]+)@/i.exec(values)?.[1];
+    return password ? [decodeURIComponent(password)] : [];
+  }
+  if (Array.isArray(values)) return values.flatMap(urlPasswords);
+  return isPlainObject(values) ? Object.values(values).flatMap(urlPasswords) : [];
+}

@@ -75,8 +75,8 @@ export type StepAction =
   | { readonly type: 'enroll-workspace'; readonly access: ControlPlaneAccess; readonly workspace: string; readonly organizationStep: string }
   /** Before an upgrade changes a release: its values, manifest and the install directory's kept secrets, exported (0600). */
   | { readonly type: 'backup'; readonly release: string; readonly namespace: string; readonly component: string; readonly from: string; readonly to: string }
-  /** Before a release's first upgrade: its database dumped from the jump host into that upgrade's backup folder. */
-  | { readonly type: 'dump-database'; readonly component: string; readonly from: string; readonly database: DatabaseAccess; readonly tool: string }
+  /** Before an upgrade changes anything: a database dumped from the jump host into its release's backup folder; `to` is the path's target. */
+  | { readonly type: 'dump-database'; readonly component: string; readonly from: string; readonly to: string; readonly database: DatabaseAccess; readonly tool: string }
   | { readonly type: 'report' }
   /** Uninstall: `helm uninstall --wait` of one release. */
   | { readonly type: 'uninstall-release'; readonly release: string; readonly namespace: string; readonly timeoutSeconds: number }

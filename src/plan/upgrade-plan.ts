@@ -67,6 +67,11 @@ function plannedValuesOnly(step: Step): Step {
 export function buildUpgradePlan({ install, hops, rollbackFlag, dumps }: UpgradePlanInputs): Plan {
   const steps: Step[] = [];
   let previousReady: string | undefined;
+  // Every database is dumped before the first release changes: a dump that fails then stops an upgrade that has changed nothing.
+  const dumpIds = dumpSteps(install, hops, dumps).map((d) => {
+    steps.push(d);
+    return d.id;
+  });
 
   for (const step of install.steps) {
     if (step.action.type !== 'helm-release') {
@@ -78,23 +83,7 @@ export function buildUpgradePlan({ install, hops, rollbackFlag, dumps }: Upgrade
     // Control plane first, then each workspace after the one before it is ready again.
     let needs = [...step.needs, ...(previousReady && !step.needs.includes(previousReady) ? [previousReady] : [])];
     if (path.length === 0) steps.push({ ...step, needs });
-    const dump = dumps?.get(spec.id);
-    const first = path[0];
-    if (dump && first) {
-      const { database, tool } = dump;
-      const id = `dump:${spec.id}`;
-      steps.push({
-        id,
-        title: `Dump database ${database.name} (${database.type} at ${database.host}) with ${tool} before ${first.from} → ${path.at(-1)?.to ?? first.to}`,
-        needs,
-        mutates: false,
-        commands: [`${tool} … ${database.name} > <dir>/backups/${spec.id}-${first.from}/database-${database.name}.${database.type === 'postgres' ? 'dump' : 'sql'}   # password from ${database.passwordKey}, given to the tool only (0600 option file or its environment)`],
-        inputsDigest: step.inputsDigest,
-        action: { type: 'dump-database', component: spec.id, from: first.from, database, tool },
-        ...(step.workspace ? { workspace: step.workspace } : {}),
-      });
-      needs = [id];
-    }
+    else needs = [...needs, ...dumpIds];
     for (const hop of path) {
       const at = hop.via ? `@${hop.to}` : '';
       const backupId = `backup:${spec.id}${at}`;
@@ -124,6 +113,31 @@ export function buildUpgradePlan({ install, hops, rollbackFlag, dumps }: Upgrade
     previousReady = readyOf(install, step)?.id ?? previousReady;
   }
   return { ...install, steps };
+}
+
+/** One dump step per database whose release moves, before anything changes (after the target check, when there is one). */
+function dumpSteps(install: Plan, hops: readonly UpgradeHop[], dumps: UpgradePlanInputs['dumps']): Step[] {
+  const target = install.steps.find((s) => s.action.type === 'check-target')?.id;
+  return install.steps.flatMap((step): Step[] => {
+    if (step.action.type !== 'helm-release') return [];
+    const spec = step.action.spec;
+    const path = hops.filter((h) => h.releaseId === spec.id);
+    const dump = dumps?.get(spec.id);
+    const first = path[0];
+    const to = path.at(-1)?.to;
+    if (!dump || !first || !to) return [];
+    const { database, tool } = dump;
+    return [{
+      id: `dump:${spec.id}`,
+      title: `Dump database ${database.name} (${database.type} at ${database.host}) with ${tool} before ${first.from} → ${to}`,
+      needs: target ? [target] : [],
+      mutates: false,
+      commands: [`${tool} … ${database.name} > <dir>/backups/${spec.id}-${first.from}/database-${database.name}.${database.type === 'postgres' ? 'dump' : 'sql'}   # password from ${database.passwordKey}, given to the tool only (0600 option file or its environment)`],
+      inputsDigest: step.inputsDigest,
+      action: { type: 'dump-database', component: spec.id, from: first.from, to, database, tool },
+      ...(step.workspace ? { workspace: step.workspace } : {}),
+    }];
+  });
 }
 
 /** Whether `later` depends, directly or through others, on `earlier`. */

@@ -17,9 +17,9 @@ export const dumpFile = (dir: string, a: Action): string => join(backupFolder(di
 export function dumpDatabaseKind(dir: string): StepKind<Action> {
   return {
     probe(a, ctx) {
-      const file = dumpFile(dir, a);
-      // Taken by an earlier run of this upgrade: a dump now could hold a half-migrated schema.
-      return Promise.resolve(ctx.outputsOf(ctx.step.id)?.file === file && existsSync(file) ? `dumped before, in ${file}` : undefined);
+      // Taken by an earlier run of this upgrade (same target; a stop reached since changes `from`): a dump now could hold a half-migrated schema.
+      const prior = ctx.outputsOf(ctx.step.id);
+      return Promise.resolve(prior?.to === a.to && prior.file !== undefined && existsSync(prior.file) ? `dumped before this upgrade to ${a.to}, in ${prior.file}` : undefined);
     },
     async run(a, ctx: StepContext) {
       mkdirSync(backupFolder(dir, a), { recursive: true, mode: 0o700 });
@@ -27,7 +27,7 @@ export function dumpDatabaseKind(dir: string): StepKind<Action> {
       const file = dumpFile(dir, a);
       try {
         const dumped = await dumpDatabase(target, { tool: a.tool, outFile: file, signal: ctx.signal });
-        return { file, bytes: String(dumped.bytes), sha256: dumped.sha256, restore: restoreCommand(target, file) };
+        return { file, to: a.to, bytes: String(dumped.bytes), sha256: dumped.sha256, restore: restoreCommand(target, file) };
       } catch (error) {
         if (ctx.signal.aborted) throw new Interrupted();
         if (!(error instanceof DatabaseDumpError)) throw error;

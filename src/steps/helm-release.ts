@@ -24,12 +24,13 @@ type Action = ActionOf<'helm-release'>;
  * backwards: refused, with where the current versions are recorded.
  */
 function refuseDowngrade(spec: ReleaseSpec, status: HelmReleaseStatus | undefined): void {
-  const running = status?.chartVersion;
+  // Only a deployed latest revision says what runs: a failed or pending one on top is not it (and recovery handles pending).
+  const running = status?.status === 'deployed' ? status.chartVersion : undefined;
   if (!running || semver.valid(running) === null || semver.valid(spec.version) === null || !semver.lt(spec.version, running)) return;
   throw new StepFailure(
     `release ${spec.release} in ${spec.namespace} runs chart ${running}, and the answers name ${spec.version}: that would be a downgrade, and database migrations do not run backwards`,
     [
-      `set the version to ${running} or newer in the answers (after an upgrade, the install directory's answers.yaml records what it applied)`,
+      `set the version to ${running} or newer in the answers (after an upgrade, the install directory's answers.yaml names the versions it upgraded to)`,
       'to go back on purpose, use `zenml-pro-installer rollback` and restore the database from its backup',
     ],
     [],

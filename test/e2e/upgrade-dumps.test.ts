@@ -85,9 +85,10 @@ describe('upgrade --dump-databases with a real MariaDB', () => {
     const failed = await runInstall(upgrade(), env);
     expect(failed.exitCode).toBe(1);
     const done = eventsOf(failed.events, 'step-done').map((e) => e.stepId);
-    expect(done).toEqual(expect.arrayContaining(['dump:control-plane', 'dump:workspace-ml']));
-    // research comes after ml: neither dumped nor upgraded.
-    expect(done).not.toContain('dump:workspace-research');
+    // Every database is dumped before the first release changes.
+    const dumps = ['dump:control-plane', 'dump:workspace-ml', 'dump:workspace-research'];
+    expect(done).toEqual(expect.arrayContaining(dumps));
+    expect(Math.max(...dumps.map((d) => done.indexOf(d)))).toBeLessThan(done.indexOf('backup:control-plane'));
     const file = join(dir, 'backups', 'workspace-ml-0.93.0', 'database-zenml_ml.sql');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toContain('zenml_ml-two');
@@ -109,13 +110,13 @@ describe('upgrade --dump-databases with a real MariaDB', () => {
     expect(await rows('zenml_ml')).toEqual(['zenml_ml-one', 'zenml_ml-two']);
   });
 
-  test('after the fix the upgrade finishes, keeping the first dumps and dumping research before its turn', async () => {
+  test('after the fix the upgrade finishes, keeping the dumps taken before anything changed', async () => {
     const file = join(dir, 'backups', 'workspace-ml-0.93.0', 'database-zenml_ml.sql');
     const before = statSync(file).mtimeMs;
     const again = await runInstall(upgrade(), env);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(finished(again)?.outcome).toBe('done');
-    expect(eventsOf(again.events, 'step-skipped').map((e) => e.stepId)).toEqual(expect.arrayContaining(['dump:workspace-ml']));
+    expect(eventsOf(again.events, 'step-skipped').map((e) => e.stepId)).toEqual(expect.arrayContaining(['dump:workspace-ml', 'dump:workspace-research']));
     expect(statSync(file).mtimeMs).toBe(before);
     expect(readFileSync(join(dir, 'backups', 'workspace-research-0.93.0', 'database-zenml_research.sql'), 'utf8')).toContain('zenml_research-one');
   });

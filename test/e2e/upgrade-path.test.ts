@@ -41,6 +41,8 @@ describe.each(HELMS)('upgrade paths with $label', ({ label, helm }) => {
     expect(refused.stderr).toContain('workspace server 0.93.2 is newer than control plane 0.14.0 supports (up to 0.93.1, per a release note)');
     expect(refused.stderr).toContain('nothing was changed');
     expect(mutationsAfter(sim, seq)).toEqual([]);
+    // Nor does the install directory record targets that were never applied.
+    expect(readFileSync(join(dir, 'answers.yaml'), 'utf8')).toContain('version: 0.13.0');
   });
 
   test("a required stop whose chart is not beside the target's is refused before any change", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { liveSecrets, mergeHandSet, secretRefusals } from '../../src/plan/carry-forward.js';
+import { liveSecrets, mergeHandSet, secretRefusals, urlPasswords } from '../../src/plan/carry-forward.js';
 
 const KEY = 'a'.repeat(64);
 const JWT = 'b'.repeat(64);
@@ -100,4 +100,9 @@ describe('secretRefusals', () => {
     expect(secretRefusals(running(values), new Map([['workspaces.ml.encryptionKey', 'other'], ['workspaces.ml.jwtSecretKey', 'jwt']]), new Set()).changed).toEqual(['workspaces.ml.encryptionKey']);
     expect(secretRefusals(running(values), new Map([['workspaces.ml.encryptionKey', key], ['workspaces.ml.jwtSecretKey', 'jwt']]), new Set())).toEqual({ keyless: [], changed: [] });
   });
+});
+
+test('urlPasswords finds the password of every URL in the values, decoded', () => {
+  expect(urlPasswords({ server: { database: { url: 'mysql://zenml:p%40ss%3Aw0rd@db:3306/zenml' }, list: ['https://user:tok@x/y', 'no-url'] }, n: 3 })).toEqual(['p@ss:w0rd', 'tok']);
+  expect(urlPasswords({ url: 'mysql://db:3306/zenml' })).toEqual([]);
 });

@@ -95,6 +95,17 @@ describe('the upgrade plan', () => {
     expect(after(plan, 'ready:control-plane', 'release:control-plane@0.13.5')).toBe(true);
   });
 
+  test('every database is dumped before the first release changes, and the dump knows the path\'s target (a resume past a stop keeps it)', () => {
+    const database = { type: 'mysql' as const, host: 'db', name: 'zenml_pro', username: 'u', passwordKey: 'controlPlane.database.password' };
+    const dumps = new Map([['control-plane', { database, tool: 'mariadb-dump' }], [wsId, { database: { ...database, name: 'zenml_ml' }, tool: 'mariadb-dump' }]]);
+    const via = releaseSteps(planAt('0.93.1'), wsId);
+    const plan = buildUpgradePlan({ install, hops: [{ releaseId: 'control-plane', from: '0.12.0', to: '0.13.0' }, { releaseId: wsId, from: '0.93.0', to: '0.93.1', via }, { releaseId: wsId, from: '0.93.1', to: target }], rollbackFlag: '--atomic', dumps });
+    expect(byId(plan, 'dump:control-plane').needs).toEqual(['target']);
+    expect(byId(plan, `dump:${wsId}`).needs).toEqual(['target']);
+    expect(byId(plan, 'backup:control-plane').needs).toEqual(expect.arrayContaining(['dump:control-plane', `dump:${wsId}`]));
+    expect(byId(plan, `dump:${wsId}`).action).toMatchObject({ from: '0.93.0', to: target });
+  });
+
   test('a release that stays where it is keeps its install step', () => {
     const plan = buildUpgradePlan({ install, hops: [], rollbackFlag: '--atomic' });
     expect(plan.steps.map((s) => s.id)).toEqual(install.steps.map((s) => s.id));
