@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { stringify } from 'yaml';
 import { readFileSync } from 'node:fs';
+import { enrollmentMode } from '../answers/derived.js';
 import { BUILT_IN_UPGRADE_DATA, parseUpgradeData, type UpgradeData } from '../answers/upgrade-data.js';
 import { formatProblems } from '../answers/load.js';
 import { secretSlots } from '../answers/secrets.js';
@@ -233,6 +234,16 @@ export async function upgradeCommand(options: UpgradeOptions, out: Output): Prom
     if (check.problems.length > 0) {
       const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
       throw new UserError(`the upgrade cannot go ahead; nothing was changed:\n${unique(check.problems.map((p) => `  ${p.message}`)).join('\n')}`, unique(check.problems.map((p) => p.fix)));
+    }
+    // A stop's values are complete when planned: a workspace still to be enrolled (its key comes at run time) cannot stop on the way.
+    const unenrolled = [...new Set(check.hops.filter((h) => h.stop && h.component.startsWith('workspace:')).map((h) => h.component.slice('workspace:'.length)))].filter((w) => {
+      const ws = loaded.answers.workspaces.find((x) => x.name === w);
+      return ws !== undefined && enrollmentMode(loaded.answers, ws) === 'automatic' && !keptEnrollment(run.prepared.generated, w);
+    });
+    if (unenrolled.length > 0) {
+      throw new UserError(`workspace ${unenrolled.join(', ')} is not enrolled yet, and its path has a required stop whose values need the enrollment; nothing was changed`, [
+        'enroll it first at the version it runs (install with the answers it was installed from), then run this upgrade',
+      ]);
     }
     // Each required stop is a full upgrade of its own, planned from the answers at the stop's version.
     const stops = await planStops(check.hops.filter((h) => h.stop), { loaded, dir, target, helm: run.tools.helm, adjust: keepHandSet });

@@ -210,7 +210,7 @@ async function rolledBack(spec: ReleaseSpec, ctx: StepContext, diagnoses: Diagno
     [
       ...(diagnoses[0]?.next ?? []),
       ...(dumped
-        ? [`a chart rollback does not undo a database migration: if the migration job changed the schema before it failed, restore the dump taken before this upgrade (set DB_PASSWORD first): ${dumped}`]
+        ? [`a chart rollback does not undo a database migration: if the migration job changed the schema before it failed, empty the database (drop and create it: tables a partial migration added are not in the dump) and restore the dump taken before this upgrade (set DB_PASSWORD first): ${dumped}`]
         : ['a chart rollback does not undo a database migration: if the migration job changed the schema before it failed, restore the database from the backup you took before the upgrade (mysql … < <dump>.sql, or pg_restore -d <db> <dump>.dump)']),
       ...(backup ? [`what ran before the upgrade (values, manifests, kept secrets) is exported in ${backup}`] : []),
       'fix the cause, then run the same upgrade again: it goes on from this release',
