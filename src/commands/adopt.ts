@@ -8,16 +8,16 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { checkAnswersText } from './answers-file.js';
 import { writeFileAtomic } from '../engine/atomic-write.js';
 import { ExitCode, UserError } from '../errors.js';
 import { adoptAnswers, secretFile, type Adopted, type AdoptRelease } from '../plan/adopt.js';
 import type { Target } from '../tools/argv.js';
-import { KubeApi, KubeApiError } from '../tools/kube-api.js';
+import { KubeApiError } from '../tools/kube-api.js';
 import { Redactor } from '../tools/redact.js';
-import { ReleaseInventory } from '../tools/release-inventory.js';
 import { INSTALLER_VERSION } from '../version.js';
 import { adoptableReleases } from './adopt-releases.js';
+import { checkAnswersText } from './answers-file.js';
+import { openClusterReads } from './cluster-reads.js';
 import type { Output } from './output.js';
 import { readKubeconfig } from './target.js';
 
@@ -32,8 +32,6 @@ export interface AdoptOptions {
   readonly force?: boolean;
 }
 
-/** A short retry for a blip; adopt reads little. */
-const READ_RETRY = { budgetMs: 3000, baseDelayMs: 250, maxDelayMs: 1000 };
 
 function targetOf(options: AdoptOptions): Target {
   const config = readKubeconfig(options.kubeconfig);
@@ -81,14 +79,7 @@ function withKubeconfig(answers: Record<string, unknown>, kubeconfig: string | u
 }
 
 async function readReleases(target: Target, options: AdoptOptions, scrub: (t: string) => string, say: (line: string) => void): Promise<AdoptRelease[]> {
-  let api: KubeApi;
-  try {
-    api = KubeApi.open(target, { scrub, retry: READ_RETRY });
-  } catch (error) {
-    if (error instanceof KubeApiError) throw new UserError(error.message, ['check the file given with --kubeconfig (or $KUBECONFIG) and --context']);
-    throw error;
-  }
-  const inventory = ReleaseInventory.open(target, { scrub, retry: READ_RETRY });
+  const { api, inventory } = openClusterReads(target, scrub);
   try {
     return await adoptableReleases({ inventory, api }, target.context, options.namespaces ?? [], say);
   } catch (error) {

@@ -18,9 +18,10 @@ import { statusTable } from '../plan/status-table.js';
 import type { Target } from '../tools/argv.js';
 import { checkHealth, describeHealthPath, type HealthOptions, type HealthResult } from '../tools/health.js';
 import { IngressRoutes } from '../tools/ingress-address.js';
-import { KubeApi, KubeApiError } from '../tools/kube-api.js';
+import { KubeApiError } from '../tools/kube-api.js';
 import { Redactor } from '../tools/redact.js';
-import { ReleaseInventory, type DeploymentReadiness, type ReleaseSummary } from '../tools/release-inventory.js';
+import type { DeploymentReadiness, ReleaseInventory, ReleaseSummary } from '../tools/release-inventory.js';
+import { openClusterReads } from './cluster-reads.js';
 import { loadAnswersFile, type LoadedAnswers } from './answers-file.js';
 import { ANSWERS_COPY } from './answers-copy.js';
 import { healthOptions } from './health-options.js';
@@ -40,9 +41,6 @@ export interface StatusOptions {
 
 /** Exit codes of `status` (also in its --help). */
 const STATUS_EXIT = { healthy: ExitCode.ok, notHealthy: ExitCode.stepFailed, unreachable: ExitCode.blockedByCheck } as const;
-
-/** A read that fails at once is better than a status that hangs: a short retry for a blip, then exit 3. */
-const READ_RETRY = { budgetMs: 3000, baseDelayMs: 250, maxDelayMs: 1000 };
 
 /** The releases an install names, and what its journal recorded. */
 interface Install {
@@ -292,16 +290,7 @@ export async function statusCommand(options: StatusOptions, out: Output): Promis
   const target = targetOf(options, install);
   const redactor = new Redactor();
   const scrub = (t: string): string => redactor.scrub(t);
-  let api: KubeApi;
-  try {
-    api = KubeApi.open(target, { scrub, retry: READ_RETRY });
-  } catch (error) {
-    // A kubeconfig that does not load (a cluster entry without a server…) is the operator's to fix.
-    if (error instanceof KubeApiError) throw new UserError(error.message, ['check the file given with --kubeconfig (or $KUBECONFIG) and --context']);
-    throw error;
-  }
-  // The kubeconfig loaded once, so it loads for these too.
-  const inventory = ReleaseInventory.open(target, { scrub, retry: READ_RETRY });
+  const { api, inventory } = openClusterReads(target, scrub);
   const routes = IngressRoutes.open(target, { scrub });
   try {
     const identity = await api.identify().catch((error: unknown) => {
