@@ -49,6 +49,18 @@ export async function saveAnswersCopy(loaded: LoadedAnswers, dir: string): Promi
   return file;
 }
 
+/** What a command acting on an earlier install is given: its directory (whose answers copy names the releases), the cluster flags, and --yes. */
+export interface InstallDirOptions {
+  readonly dir: string;
+  /** Answers instead of the install directory's copy. */
+  readonly answers?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly helm?: string;
+  readonly kubectl?: string;
+  readonly yes?: boolean;
+}
+
 /**
  * The answers of an existing install, as data only (`--answers`, or the copy
  * in its directory): commands that remove or roll back read no chart,

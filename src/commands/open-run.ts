@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DebugLog } from '../engine/debug-log.js';
 import { describeFailure } from '../engine/failures.js';
-import { checkResumeTarget, JournalError, JournalStore, loadJournal, type Journal } from '../engine/journal.js';
+import { checkResumeTarget, JournalStore, type Journal } from '../engine/journal.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../engine/lock.js';
 import { ExitCode, UserError } from '../errors.js';
 import { canonicalJson, sha256 } from '../plan/install-plan.js';
@@ -19,6 +19,7 @@ import { Cluster, type ClusterFacts, type Tools } from '../tools/cluster.js';
 import type { HealthOptions } from '../tools/health.js';
 import { Redactor } from '../tools/redact.js';
 import { loadAnswersFile, type LoadedAnswers } from './answers-file.js';
+import { journalOf } from './install-journal.js';
 import { saveAnswersCopy } from './answers-copy.js';
 import type { Output } from './output.js';
 import { planFor, redactorFor, secretLookup, type PlanForOptions } from './planned.js';
@@ -130,13 +131,7 @@ export async function openRun(options: RunOptions, out: Output, o: { readonly co
       ], ExitCode.blockedByCheck);
     }
     const clusterId = { context: target.context, server: identity.server, ...(identity.uid ? { uid: identity.uid } : {}) };
-    let existing: Journal | undefined;
-    try {
-      existing = await loadJournal(dir);
-    } catch (error) {
-      if (error instanceof JournalError) throw new UserError(error.message, [], ExitCode.blockedByCheck);
-      throw error;
-    }
+    const existing = await journalOf(dir);
     if (existing) {
       const refusal = checkResumeTarget(existing, clusterId, dir);
       if (refusal) throw new UserError(refusal, [], ExitCode.blockedByCheck);

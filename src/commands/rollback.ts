@@ -16,7 +16,7 @@ import type { Answers } from '../answers/schema.js';
 import { deploymentReady, deploymentStatus } from '../engine/diagnose.js';
 import { describeFailure } from '../engine/failures.js';
 import { GeneratedSecretsStore } from '../engine/generated-secrets.js';
-import { checkResumeTarget, JournalError, loadJournal, type Journal } from '../engine/journal.js';
+import { checkResumeTarget, type Journal } from '../engine/journal.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../engine/lock.js';
 import { ExitCode, UserError } from '../errors.js';
 import { liveSecrets } from '../plan/carry-forward.js';
@@ -28,24 +28,18 @@ import { KubeApiError } from '../tools/kube-api.js';
 import type { NamespaceSnapshot } from '../tools/kube-objects.js';
 import { Redactor } from '../tools/redact.js';
 import { manifestDeployments } from '../tools/release-inventory.js';
-import { answersOfInstall } from './answers-copy.js';
+import { answersOfInstall, type InstallDirOptions } from './answers-copy.js';
+import { journalOf } from './install-journal.js';
 import { toolsFrom } from './open-run.js';
 import type { Output } from './output.js';
 import { resolveTarget } from './target.js';
 import { confirm as ask } from './prompt.js';
 
-export interface RollbackOptions {
+export interface RollbackOptions extends InstallDirOptions {
   /** control-plane or a workspace name; without it the components are listed. */
   readonly component?: string;
   /** --revision as typed; checked here so the message names the flag. */
   readonly revision?: string;
-  readonly dir: string;
-  readonly answers?: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  readonly helm?: string;
-  readonly kubectl?: string;
-  readonly yes?: boolean;
 }
 
 /** helm's own wait on the rollback; the readiness look after it is a short confirmation. */
@@ -212,13 +206,7 @@ export async function rollbackCommand(options: RollbackOptions, out: Output): Pr
   const loaded = answersOfInstall(options);
   const components = componentsOf(loaded.answers);
   const chosen = options.component === undefined ? undefined : pick(components, options.component, loaded.file);
-  let journal: Journal | undefined;
-  try {
-    journal = await loadJournal(dir);
-  } catch (error) {
-    if (error instanceof JournalError) throw new UserError(error.message, [], ExitCode.blockedByCheck);
-    throw error;
-  }
+  const journal = await journalOf(dir);
   // Where the install went, unless told otherwise.
   const target = resolveTarget(loaded, { kubeconfig: options.kubeconfig, context: options.context ?? journal?.cluster.context });
   // Filled before anything is shown: the install's generated secrets, then every secret in the releases' values.

@@ -6,10 +6,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveSecrets } from '../answers/secrets.js';
 import { GeneratedSecretsStore } from '../engine/generated-secrets.js';
-import { JournalError, loadJournal, type Journal } from '../engine/journal.js';
-import { ExitCode, UserError } from '../errors.js';
+import type { Journal } from '../engine/journal.js';
 import { Redactor } from '../tools/redact.js';
 import { answersOfInstall } from './answers-copy.js';
+import { journalOf } from './install-journal.js';
 import type { LoadedAnswers } from './answers-file.js';
 
 export interface UninstallSource {
@@ -41,12 +41,5 @@ function redactorFor(loaded: LoadedAnswers, dir: string): Redactor {
 export async function openUninstallSource(options: { readonly dir: string; readonly answers?: string | undefined }): Promise<UninstallSource> {
   const dir = resolve(options.dir);
   const loaded = answersOfInstall(options);
-  let journal: Journal | undefined;
-  try {
-    journal = await loadJournal(dir);
-  } catch (error) {
-    if (error instanceof JournalError) throw new UserError(error.message, [], ExitCode.blockedByCheck);
-    throw error;
-  }
-  return { loaded, journal, redactor: redactorFor(loaded, dir) };
+  return { loaded, journal: await journalOf(dir), redactor: redactorFor(loaded, dir) };
 }

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { DebugLog } from '../engine/debug-log.js';
 import { now } from '../engine/events.js';
 import { GENERATED_SECRETS_FILE } from '../engine/generated-secrets.js';
-import { JournalError, JournalStore, loadJournal, type Journal } from '../engine/journal.js';
+import { JournalStore } from '../engine/journal.js';
 import { acquireLock, LockHeldError, type HeldLock } from '../engine/lock.js';
 import { runPlan, type RunResult } from '../engine/runner.js';
 import { exitCodeFor } from '../engine/states.js';
@@ -25,6 +25,8 @@ import { buildUninstallPlan, namespaceRecords, uninstallCandidates, type Uninsta
 import { uninstallKinds } from '../steps/uninstall-kinds.js';
 import { shellLine } from '../tools/argv.js';
 import { toolsFrom } from './open-run.js';
+import type { InstallDirOptions } from './answers-copy.js';
+import { journalOf } from './install-journal.js';
 import type { Output } from './output.js';
 import { resolveTarget } from './target.js';
 import { checkJournal, openCluster, readCluster, type OpenedCluster } from './uninstall-cluster.js';
@@ -32,14 +34,7 @@ import { listJson, listText, removalOf, summaryJson, summaryText, uninstallEvent
 import { openUninstallSource } from './uninstall-source.js';
 import { confirm, onInterrupt } from './prompt.js';
 
-export interface UninstallOptions {
-  readonly dir: string;
-  readonly answers?: string;
-  readonly kubeconfig?: string;
-  readonly context?: string;
-  readonly helm?: string;
-  readonly kubectl?: string;
-  readonly yes?: boolean;
+export interface UninstallOptions extends InstallDirOptions {
   readonly output?: 'text' | 'json';
   readonly deleteInstallDir?: boolean;
 }
@@ -93,13 +88,7 @@ export async function uninstallCommand(options: UninstallOptions, out: Output): 
     opened = await openCluster(target, toolsFrom(options), source.redactor);
     const { cluster, identity, clusterId } = opened;
     const uninstallDir = join(dir, UNINSTALL_SUBDIR);
-    let earlier: Journal | undefined;
-    try {
-      earlier = await loadJournal(uninstallDir);
-    } catch (error) {
-      if (error instanceof JournalError) throw new UserError(error.message, [], ExitCode.blockedByCheck);
-      throw error;
-    }
+    const earlier = await journalOf(uninstallDir);
     checkJournal(source.journal, clusterId, dir);
     checkJournal(earlier, clusterId, uninstallDir);
 
