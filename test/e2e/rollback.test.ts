@@ -8,11 +8,11 @@
 // 3) and kubectl against the simulated cluster.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { liveSecrets } from '../../src/plan/carry-forward.js';
 import type { Simulation } from '../../src/sim/simulation.js';
 import {
-  HELMS, KUBECTL, REPO_ROOT, Scratch, helmReleases, installArgs, lastSeq, mutationsAfter, releaseLines, runInstall, startSim, waitForNoTools, type HelmRelease,
+  HELMS, KUBECTL, REPO_ROOT, helmReleases, installedSim, lastSeq, mutationsAfter, releaseLines, runInstall, type HelmRelease,
 } from '../helpers/install-sim.js';
 
 const UPGRADE = join(REPO_ROOT, 'examples', 'sim-upgrade.yaml');
@@ -34,27 +34,17 @@ function secretValues(sim: Simulation): string[] {
 }
 
 describe.each(HELMS)('rollback with $label', ({ label, helm }) => {
-  const scratch = new Scratch(`rollback-${label.replace(' ', '')}`);
   let sim: Simulation;
   let env: Record<string, string>;
   let dir: string;
   let mlBefore: HelmRelease | undefined;
 
-  beforeAll(async () => {
-    sim = await startSim(scratch, 'cluster');
-    env = scratch.env();
-    dir = scratch.path('install');
-    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
-    expect(installed.exitCode, installed.stderr).toBe(0);
+  installedSim(`rollback-${label.replace(' ', '')}`, helm, async (s) => {
+    ({ sim, env, dir } = s);
     mlBefore = latest(sim, 'zenml-workspace-ml');
     const upgraded = await runInstall(['upgrade', '--answers', UPGRADE, '--kubeconfig', sim.info.kubeconfig, '--dir', dir, '--helm', helm, '--kubectl', KUBECTL, '--output', 'json', '--yes', '--backup-confirmed'], env);
     expect(upgraded.exitCode, upgraded.stderr).toBe(0);
     expect(latest(sim, 'zenml-workspace-ml')).toMatchObject({ status: 'deployed', chartVersion: '0.93.2' });
-  });
-  afterAll(async () => {
-    await waitForNoTools(sim.info.kubeconfig, 10_000);
-    await sim.close();
-    scratch.cleanup();
   });
 
   test('refusals change nothing: no COMPONENT lists the components, --revision 99, an unknown component, no terminal without --yes', async () => {

@@ -6,12 +6,12 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { statusCommand, type StatusOptions } from '../../src/commands/status.js';
 import type { StatusReport } from '../../src/plan/status-report.js';
 import type { Simulation } from '../../src/sim/simulation.js';
 import { secretForms } from '../../src/tools/redact.js';
-import { HELMS, KUBECTL, REPO_ROOT, Scratch, installArgs, runInstall, startSim, waitForNoTools, writeAnswersCopy } from '../helpers/install-sim.js';
+import { HELMS, KUBECTL, REPO_ROOT, Scratch, installedSim, runInstall, writeAnswersCopy } from '../helpers/install-sim.js';
 
 const SECRETS = ['sim-enrollment-key', 'sim-db-password'].map((f) => readFileSync(join(REPO_ROOT, 'examples', 'secrets', f), 'utf8').trim());
 const ML = { workspaceId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', organizationId: '11111111-2222-4333-8444-555555555555' };
@@ -35,24 +35,15 @@ async function status(options: StatusOptions): Promise<Captured> {
 }
 
 describe.each(HELMS)('status after an install with $label', ({ label, helm }) => {
-  const scratch = new Scratch(`status-${label.replace(' ', '')}`);
+  let scratch: Scratch;
   let sim: Simulation;
   let env: Record<string, string>;
   let dir: string;
   let target: { kubeconfig: string };
 
-  beforeAll(async () => {
-    sim = await startSim(scratch, 'cluster');
-    env = scratch.env();
-    dir = scratch.path('install');
+  installedSim(`status-${label.replace(' ', '')}`, helm, (s) => {
+    ({ scratch, sim, env, dir } = s);
     target = { kubeconfig: sim.info.kubeconfig };
-    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
-    expect(installed.exitCode, installed.stderr).toBe(0);
-  });
-  afterAll(async () => {
-    await waitForNoTools(sim.info.kubeconfig, 10_000);
-    await sim.close();
-    scratch.cleanup();
   });
 
   test('--dir, as a table: every release deployed, ready and healthy through the ingress; enrollment from the values; exit 0; 80 columns', async () => {

@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 import { DIGEST_ANNOTATION, MANAGED_BY } from '../../src/plan/manifests.js';
 import type { Simulation } from '../../src/sim/simulation.js';
 import {
-  HELMS, InstallProcess, KUBECTL, REPO_ROOT, Scratch, clusterFingerprint, eventsOf, helmReleases, installArgs, lastSeq, mutationsAfter, runInstall, startSim, waitForNoTools, writeAnswersCopy,
+  HELMS, InstallProcess, KUBECTL, REPO_ROOT, Scratch, clusterFingerprint, eventsOf, helmReleases, installArgs, installedSim, lastSeq, mutationsAfter, runInstall, startSim, waitForNoTools, writeAnswersCopy,
 } from '../helpers/install-sim.js';
 
 const RESEARCH = 'zenml-workspace-research';
@@ -193,22 +193,11 @@ describe.each(HELMS)('uninstall after an install with $label', ({ label, helm })
 
 describe('an interrupted uninstall', () => {
   const helm = HELMS[0]!.helm;
-  const scratch = new Scratch('uninstall-resume');
   let sim: Simulation;
   let env: Record<string, string>;
   let dir: string;
-
-  beforeAll(async () => {
-    sim = await startSim(scratch, 'cluster');
-    env = scratch.env();
-    dir = scratch.path('install');
-    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
-    expect(installed.exitCode, installed.stderr).toBe(0);
-  });
-  afterAll(async () => {
-    await waitForNoTools(sim.info.kubeconfig, 10_000);
-    await sim.close();
-    scratch.cleanup();
+  installedSim('uninstall-resume', helm, (s) => {
+    ({ sim, env, dir } = s);
   });
 
   test('killed with its helm in the middle of the control plane, it is finished by the next run, which lists only what is left', async () => {

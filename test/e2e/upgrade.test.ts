@@ -7,15 +7,14 @@
 // hand on a release survive, a failing migration rolls that release back and
 // stops before the next one, and a re-run after the fix finishes. Real helm
 // (4 and 3) and kubectl against the simulated cluster.
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { Simulation } from '../../src/sim/simulation.js';
 import { liveSecrets } from '../../src/plan/carry-forward.js';
 import {
-  HELMS, InstallProcess, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, lastSeq, mutationsAfter, releaseLines, runInstall, startSim, untilPendingRevision, waitForNoTools,
+  HELMS, InstallProcess, KUBECTL, REPO_ROOT, Scratch, eventsOf, finished, helmReleases, installArgs, installedSim, lastSeq, mutationsAfter, releaseLines, runInstall, runTool, startSim, untilPendingRevision, waitForNoTools,
 } from '../helpers/install-sim.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 
@@ -24,16 +23,6 @@ const UPGRADE = join(REPO_ROOT, 'examples', 'sim-upgrade.yaml');
 /** The upgrade command line, as an operator in CI runs it. */
 function upgradeArgs(o: { kubeconfig: string; dir: string; helm: string; answers?: string; extra?: readonly string[] }): string[] {
   return ['upgrade', '--answers', o.answers ?? UPGRADE, '--kubeconfig', o.kubeconfig, '--dir', o.dir, '--helm', o.helm, '--kubectl', KUBECTL, '--output', 'json', ...(o.extra ?? [])];
-}
-
-/** helm run as the operator would, without blocking this process (the simulation answers from it). */
-function helmRun(helm: string, args: readonly string[], env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(helm, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stderr }));
-  });
 }
 
 /** The secrets each workspace release runs with, by slot key. */
@@ -49,27 +38,18 @@ function workspaceSecrets(sim: Simulation): Record<string, string> {
 }
 
 describe.each(HELMS)('upgrade with $label', ({ label, helm }) => {
-  const scratch = new Scratch(`upgrade-${label.replace(' ', '')}`);
+  let scratch: Scratch;
   let sim: Simulation;
   let env: Record<string, string>;
   let dir: string;
   let before: Record<string, string>;
 
-  beforeAll(async () => {
-    sim = await startSim(scratch, 'cluster');
-    env = scratch.env();
-    dir = scratch.path('install');
-    const installed = await runInstall(installArgs({ kubeconfig: sim.info.kubeconfig, dir, helm }), env);
-    expect(installed.exitCode, installed.stderr).toBe(0);
+  installedSim(`upgrade-${label.replace(' ', '')}`, helm, async (s) => {
+    ({ scratch, sim, env, dir } = s);
     // A value set by hand on the ml release, outside the answers (as `helm upgrade --reuse-values --set` does).
-    const set = await helmRun(helm, ['upgrade', 'zenml', join(REPO_ROOT, '.tools', 'charts', 'zenml-0.93.0.tgz'), '--namespace', 'zenml-workspace-ml', '--reuse-values', '--set', 'server.podAnnotations.team=ml', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig, '--wait'], env);
+    const set = await runTool(helm, ['upgrade', 'zenml', join(REPO_ROOT, '.tools', 'charts', 'zenml-0.93.0.tgz'), '--namespace', 'zenml-workspace-ml', '--reuse-values', '--set', 'server.podAnnotations.team=ml', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig, '--wait'], env);
     expect(set.status, set.stderr).toBe(0);
     before = workspaceSecrets(sim);
-  });
-  afterAll(async () => {
-    await waitForNoTools(sim.info.kubeconfig, 10_000);
-    await sim.close();
-    scratch.cleanup();
   });
 
   test('a downgrade, and an upgrade without the databases said to be backed up, are refused before any change', async () => {
@@ -149,7 +129,7 @@ describe.each(HELMS)('upgrade with $label', ({ label, helm }) => {
       expect(render.exitCode, render.stderr).toBe(0);
       const charts = join(REPO_ROOT, '.tools', 'charts');
       for (const [name, ns, chart, values] of [['zenml-pro', 'zenml-pro', 'zenml-pro-0.13.0.tgz', 'control-plane.yaml'], ['zenml', 'zenml-workspace-ml', 'zenml-0.93.0.tgz', 'workspace-ml.yaml'], ['zenml', 'zenml-workspace-research', 'zenml-0.93.0.tgz', 'workspace-research.yaml']] as const) {
-        const r = await helmRun(helm, ['install', name, join(charts, chart), '--namespace', ns, '--create-namespace', '--values', join(rendered, 'values', values), '--wait', '--kube-context', 'zenml-sim', '--kubeconfig', sim2.info.kubeconfig], env);
+        const r = await runTool(helm, ['install', name, join(charts, chart), '--namespace', ns, '--create-namespace', '--values', join(rendered, 'values', values), '--wait', '--kube-context', 'zenml-sim', '--kubeconfig', sim2.info.kubeconfig], env);
         expect(r.status, r.stderr).toBe(0);
       }
       const keys = workspaceSecrets(sim2);
@@ -237,7 +217,7 @@ test.each(HELMS)('an OSS workspace release becomes a Pro workspace, enrolled, ke
     values.server.image = { repository: 'zenmldocker/zenml-server', tag: '0.93.0' };
     const oss = scratch.path('oss-values.yaml');
     writeFileSync(oss, stringify(values), { mode: 0o600 });
-    const installed = await helmRun(helm, ['install', 'zenml', join(REPO_ROOT, '.tools', 'charts', 'zenml-0.93.0.tgz'), '--namespace', 'zenml-workspace-ml', '--create-namespace', '--values', oss, '--wait', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig], env);
+    const installed = await runTool(helm, ['install', 'zenml', join(REPO_ROOT, '.tools', 'charts', 'zenml-0.93.0.tgz'), '--namespace', 'zenml-workspace-ml', '--create-namespace', '--values', oss, '--wait', '--kube-context', 'zenml-sim', '--kubeconfig', sim.info.kubeconfig], env);
     expect(installed.status, installed.stderr).toBe(0);
     const keys = liveSecrets({ workspace: 'ml' }, helmReleases(sim).at(-1)?.config ?? {});
     expect([...keys.keys()].sort()).toEqual(['workspaces.ml.encryptionKey', 'workspaces.ml.jwtSecretKey']);
